@@ -1,0 +1,3 @@
+//! Kubernetes patch types as the API server applies them: JSON patch (RFC 6902), JSON
+//! merge patch (RFC 7386) and strategic merge patch (merge keys and directives from
+//! `plumb-schema`).
