@@ -2,3 +2,5 @@
 //! well enough that real `kubectl` and real kube-rs work against it unchanged.
 
 pub mod kinds;
+pub mod registry;
+pub mod store;
