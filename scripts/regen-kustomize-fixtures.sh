@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Regenerates the expectations of the plumb-kustomize conformance suite from `kubectl kustomize`
+# (kustomize v5.5): for every case under crates/plumb-kustomize/tests/conformance/<case>/ it runs
+#
+#     kubectl kustomize [flags] input/<root>
+#
+# from the case directory and writes
+#   * expected.yaml        — stdout, byte for byte, when kustomize succeeds;
+#   * kustomize-error.txt  — stderr (log prefix stripped, case path replaced by <case>) when it fails.
+#
+# A case that carries `expected-error` (a substring about the input that plumb's error must
+# contain; written with the case inputs, by hand or by scripts/kustomize-fixtures.py) must make
+# kustomize fail; a case without it must make kustomize succeed. Anything else is reported and the
+# script exits non-zero.
+#
+# Case inputs are written by scripts/kustomize-fixtures.py (run it first when you change it).
+#
+# Usage: scripts/regen-kustomize-fixtures.sh [case-name-substring...]
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cases_dir="$here/crates/plumb-kustomize/tests/conformance"
+
+if ! command -v kubectl >/dev/null 2>&1; then
+    echo "regen-kustomize-fixtures: kubectl not found on PATH; it is needed to regenerate the" >&2
+    echo "expectations (kubectl kustomize, kustomize v5.5). Nothing was changed." >&2
+    exit 2
+fi
+version="$(kubectl version --client 2>/dev/null | sed -n 's/^Kustomize Version: //p')"
+case "$version" in
+    v5.5.*) ;;
+    *) echo "regen-kustomize-fixtures: warning: kubectl embeds kustomize '${version:-unknown}', the suite targets v5.5" >&2 ;;
+esac
+
+timeout_cmd=()
+if command -v timeout >/dev/null 2>&1; then timeout_cmd=(timeout 120); fi
+
+ok=0
+errs=0
+problems=0
+for dir in "$cases_dir"/*/; do
+    dir="${dir%/}"
+    name="$(basename "$dir")"
+    if [ "$#" -gt 0 ]; then
+        match=0
+        for f in "$@"; do [[ "$name" == *"$f"* ]] && match=1; done
+        [ "$match" = 1 ] || continue
+    fi
+    [ -d "$dir/input" ] || { echo "SKIP $name: no input/" >&2; problems=$((problems+1)); continue; }
+    root="."
+    [ -f "$dir/root" ] && root="$(head -n1 "$dir/root" | tr -d '[:space:]')"
+    [ -n "$root" ] || root="."
+    flags=()
+    if [ -f "$dir/flags" ]; then read -r -a flags < "$dir/flags" || true; fi
+
+    out="$(mktemp)"; err="$(mktemp)"
+    set +e
+    (cd "$dir" && "${timeout_cmd[@]}" kubectl kustomize "${flags[@]}" "input/$root") >"$out" 2>"$err"
+    rc=$?
+    set -e
+    if [ "$rc" = 0 ]; then
+        if [ -f "$dir/expected-error" ]; then
+            echo "PROBLEM $name: kustomize succeeded but the case has expected-error" >&2
+            problems=$((problems+1))
+            rm -f "$out" "$err"
+            continue
+        fi
+        mv "$out" "$dir/expected.yaml"
+        rm -f "$err" "$dir/kustomize-error.txt"
+        ok=$((ok+1))
+    else
+        # Strip klog's "E1128 10:46:42.665890    6892 run.go:72] " prefix (time, pid) and the
+        # absolute case path so the file is stable across machines and runs.
+        sed -E -e 's/^[EWIF][0-9]{4} [0-9:.]+ +[0-9]+ [a-z_]+\.go:[0-9]+\] //' \
+            -e "s#${dir}#<case>#g" "$err" > "$dir/kustomize-error.txt"
+        rm -f "$out" "$err" "$dir/expected.yaml"
+        if [ ! -f "$dir/expected-error" ]; then
+            echo "PROBLEM $name: kustomize failed (exit $rc) and the case has no expected-error:" >&2
+            sed 's/^/    /' "$dir/kustomize-error.txt" >&2
+            problems=$((problems+1))
+            continue
+        fi
+        want="$(head -n1 "$dir/expected-error")"
+        if ! grep -qF -- "$want" "$dir/kustomize-error.txt"; then
+            echo "note $name: kustomize's own message does not mention '$want' (fine, it is a fact about the input)" >&2
+        fi
+        errs=$((errs+1))
+    fi
+done
+
+echo "regen-kustomize-fixtures: $ok outputs, $errs error cases, $problems problems"
+[ "$problems" = 0 ]
