@@ -1,6 +1,160 @@
 //! The embedded default cluster: a single process that speaks the Kubernetes REST API
 //! well enough that real `kubectl` and real kube-rs work against it unchanged.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sandbox = plumb_sandbox::Sandbox::start(plumb_sandbox::Options::default()).await?;
+//! println!("{}", sandbox.url());
+//! sandbox.stop().await;
+//! # Ok(()) }
+//! ```
 
+pub mod api;
 pub mod kinds;
 pub mod registry;
 pub mod store;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::json;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use api::AppState;
+use registry::Registry;
+use store::Store;
+
+/// How to start a sandbox.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// Keep objects in this directory across restarts (in memory when `None`).
+    pub state: Option<PathBuf>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            state: None,
+        }
+    }
+}
+
+/// A running sandbox API server.
+pub struct Sandbox {
+    addr: SocketAddr,
+    state: Arc<AppState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+/// The namespaces every cluster starts with.
+const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
+
+impl Sandbox {
+    /// Starts the server on `opts.listen` and returns once it accepts requests.
+    pub async fn start(opts: Options) -> std::io::Result<Sandbox> {
+        let store = Arc::new(Store::open(opts.state.as_deref())?);
+        let registry = Registry::with_builtins();
+        // CRDs stored before a restart serve their resources again.
+        let (crds, _) = store.list("apiextensions.k8s.io/customresourcedefinitions", None);
+        for crd in crds {
+            if let Err(e) = registry.register_crd(&crd) {
+                tracing::warn!(crd = %crd["metadata"]["name"], error = %e, "stored CRD not registered");
+            }
+        }
+        let listener = tokio::net::TcpListener::bind(opts.listen).await?;
+        let addr = listener.local_addr()?;
+        let url = format!("http://{addr}");
+        let state = Arc::new(AppState::new(store, registry, url));
+        bootstrap(&state)?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = api::router(state.clone());
+        let task = tokio::spawn(async move {
+            let server = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = rx.await;
+            });
+            if let Err(e) = server.await {
+                tracing::error!(error = %e, "sandbox server failed");
+            }
+        });
+        Ok(Sandbox {
+            addr,
+            state,
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The object store (for in-process inspection).
+    pub fn store(&self) -> &Arc<Store> {
+        &self.state.store
+    }
+
+    /// A kubeconfig for this server: cluster, user and context `plumb-sandbox`.
+    pub fn kubeconfig(&self) -> String {
+        kubeconfig_yaml(&self.url())
+    }
+
+    /// Writes the kubeconfig to `path` (parent directories created).
+    pub fn write_kubeconfig(&self, path: &Path) -> std::io::Result<()> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, self.kubeconfig())?;
+        std::fs::rename(tmp, path)
+    }
+
+    /// Stops the server: open watches end, the listener closes.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.task.abort();
+        let _ = (&mut self.task).await;
+    }
+}
+
+/// Kubeconfig text pointing at `url`.
+pub fn kubeconfig_yaml(url: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: plumb-sandbox\n  cluster:\n    server: {url}\nusers:\n- name: plumb-sandbox\n  user: {{}}\ncontexts:\n- name: plumb-sandbox\n  context:\n    cluster: plumb-sandbox\n    user: plumb-sandbox\n    namespace: default\ncurrent-context: plumb-sandbox\n"
+    )
+}
+
+/// Creates the system namespaces when they are missing.
+fn bootstrap(state: &Arc<AppState>) -> std::io::Result<()> {
+    let ty = state
+        .registry
+        .get("", "v1", "namespaces")
+        .ok_or_else(|| std::io::Error::other("the namespaces resource is not registered"))?;
+    for ns in SYSTEM_NAMESPACES {
+        if state.store.get("/namespaces", "", ns).is_some() {
+            continue;
+        }
+        let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+        let opts = api::write::WriteOpts {
+            manager: "kube-apiserver",
+            subresource: None,
+            dry_run: false,
+        };
+        api::write::create_object(state, &ty, "", obj, &opts)
+            .map_err(|e| std::io::Error::other(e.message))?;
+    }
+    Ok(())
+}

