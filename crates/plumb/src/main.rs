@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod render;
 mod sandbox;
+mod up;
 
 /// plumb keeps Kubernetes clusters in line with Git.
 #[derive(Debug, Parser)]
@@ -17,6 +18,9 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start everything on the embedded default: the sandbox cluster (and, as they land,
+    /// a demo Git repository and the engine)
+    Up(up::UpArgs),
     /// Run the embedded sandbox cluster (a Kubernetes API server for kubectl and plumb)
     Sandbox(sandbox::SandboxArgs),
     /// Print the desired objects of a path (Kustomize or plain YAML) as YAML
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
     let result = match cli.command {
+        Command::Up(args) => up::run(args),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Render(args) => render::run(args),
     };
