@@ -3,9 +3,13 @@
 //!
 //! Everything here is a pure function over `serde_json::Value`; the server wires it in.
 
+pub mod defaults;
+mod defaults_pod;
 pub mod field;
 pub mod names;
 pub mod selector;
 
+pub use defaults::{DefaultsContext, apply_defaults, carry_over_allocations};
+pub use defaults_pod::{default_container, default_pod_spec, default_pull_policy};
 pub use field::{ErrorType, FieldError, FieldValue};
 pub use selector::{FieldLabels, FieldSelector, LabelSelector, SelectorError};

@@ -1,0 +1,604 @@
+//! What the apiserver fills in on the way in: the scheme's defaulting functions
+//! (`pkg/apis/*/v1/defaults.go`), the allocations and generated fields of the registry
+//! strategies (Service cluster IPs and node ports, Job selectors, Namespace finalizers), and
+//! the zero values Go serialises for embedded structs (`status: {}`, `resources: {}`,
+//! `creationTimestamp: null` in templates) — everything that shows up in a diff between
+//! what a user applied and what the cluster returns.
+//!
+//! Call [`apply_defaults`] on create and update, after `metadata.name` and `metadata.uid`
+//! are set. On update of a Service, call [`carry_over_allocations`] first so that an
+//! update omitting `clusterIP` or `nodePort` keeps the allocated values.
+
+use serde_json::{Map, Value, json};
+
+use super::defaults_pod::{
+    default_pod_only, default_pod_spec, default_pod_template, default_str,
+    default_template_metadata, default_val, each_obj, existing_obj, obj_mut,
+};
+
+/// What defaulting needs from the server: allocations and identifiers.
+pub trait DefaultsContext {
+    /// A free IPv4 address from the service CIDR, as `10.96.0.12`.
+    fn allocate_cluster_ip(&mut self) -> String;
+    /// A free port from the node-port range (30000–32767).
+    fn allocate_node_port(&mut self) -> i64;
+    /// A fresh UID, used only when an object that needs one (a Job's selector) has none.
+    fn new_uid(&mut self) -> String;
+}
+
+/// Label the Job controller and the generated selector use.
+pub const JOB_CONTROLLER_UID_LABEL: &str = "batch.kubernetes.io/controller-uid";
+/// Label carrying the Job name on its pods.
+pub const JOB_NAME_LABEL: &str = "batch.kubernetes.io/job-name";
+
+/// Fills in the defaults of a built-in kind in place; unknown kinds are left untouched.
+pub fn apply_defaults(
+    api_version: &str,
+    kind: &str,
+    obj: &mut Value,
+    ctx: &mut dyn DefaultsContext,
+) {
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let version = api_version.rsplit_once('/').map_or(api_version, |(_, v)| v);
+    let Some(root) = obj.as_object_mut() else {
+        return;
+    };
+    match (group, kind) {
+        ("", "Pod") => {
+            if let Some(spec) = obj_mut(root, "spec") {
+                default_pod_spec(spec);
+                default_pod_only(spec);
+            }
+        }
+        ("", "PodTemplate") => {
+            if let Some(t) = obj_mut(root, "template") {
+                default_pod_template(t);
+            }
+        }
+        ("", "ReplicationController") => replication_controller(root),
+        ("", "Service") => service(root, ctx),
+        ("", "Secret") => default_str(root, "type", "Opaque"),
+        ("", "Namespace") => namespace(root),
+        ("", "PersistentVolumeClaim") => {
+            if let Some(spec) = obj_mut(root, "spec") {
+                default_str(spec, "volumeMode", "Filesystem");
+            }
+            if let Some(status) = obj_mut(root, "status") {
+                default_str(status, "phase", "Pending");
+            }
+        }
+        ("", "PersistentVolume") => {
+            if let Some(spec) = obj_mut(root, "spec") {
+                default_str(spec, "persistentVolumeReclaimPolicy", "Retain");
+                default_str(spec, "volumeMode", "Filesystem");
+            }
+            if let Some(status) = obj_mut(root, "status") {
+                default_str(status, "phase", "Pending");
+            }
+        }
+        ("", "Endpoints") => {
+            for subset in each_obj(root, "subsets") {
+                for p in each_obj(subset, "ports") {
+                    default_str(p, "protocol", "TCP");
+                }
+            }
+        }
+        ("discovery.k8s.io", "EndpointSlice") => {
+            for p in each_obj(root, "ports") {
+                default_val(p, "name", json!(""));
+                default_val(p, "protocol", json!("TCP"));
+            }
+        }
+        ("apps", "Deployment") => deployment(root),
+        ("apps", "ReplicaSet") => {
+            if let Some(spec) = obj_mut(root, "spec") {
+                default_val(spec, "replicas", json!(1));
+                template(spec);
+            }
+            default_val(root, "status", json!({"replicas": 0}));
+        }
+        ("apps", "StatefulSet") => stateful_set(root),
+        ("apps", "DaemonSet") => daemon_set(root),
+        ("batch", "Job") => job(root, ctx),
+        ("batch", "CronJob") => cron_job(root),
+        ("autoscaling", "HorizontalPodAutoscaler") => hpa(root, version),
+        ("networking.k8s.io", "NetworkPolicy") => network_policy(root),
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => role_binding(root),
+        ("apiextensions.k8s.io", "CustomResourceDefinition") => crd(root),
+        _ => {}
+    }
+}
+
+/// Copies server-allocated Service fields (`clusterIP`, `clusterIPs`, `ipFamilies`,
+/// `ipFamilyPolicy`, node ports) from the stored object into an update that omits them,
+/// as the Service registry does before validating an update.
+pub fn carry_over_allocations(kind: &str, old: &Value, new: &mut Value) {
+    if kind != "Service" {
+        return;
+    }
+    let (Some(old_spec), Some(new_spec)) = (
+        old.get("spec").and_then(Value::as_object),
+        new.get_mut("spec").and_then(Value::as_object_mut),
+    ) else {
+        return;
+    };
+    let same_type = old_spec.get("type") == new_spec.get("type")
+        || new_spec
+            .get("type")
+            .is_none_or(|t| t.is_null() || t.as_str() == Some(""));
+    if !same_type {
+        return;
+    }
+    for k in ["clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"] {
+        let missing = new_spec
+            .get(k)
+            .is_none_or(|v| v.is_null() || v.as_str() == Some(""));
+        if missing && let Some(v) = old_spec.get(k) {
+            new_spec.insert(k.to_owned(), v.clone());
+        }
+    }
+    let old_ports: Vec<&Value> = old_spec
+        .get("ports")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    for p in each_obj(new_spec, "ports") {
+        if p.get("nodePort").and_then(Value::as_i64).unwrap_or(0) != 0 {
+            continue;
+        }
+        let same = old_ports.iter().find(|op| {
+            op.get("port") == p.get("port")
+                && op.get("protocol").and_then(Value::as_str).unwrap_or("TCP")
+                    == p.get("protocol").and_then(Value::as_str).unwrap_or("TCP")
+        });
+        if let Some(np) = same.and_then(|op| op.get("nodePort")) {
+            p.insert("nodePort".to_owned(), np.clone());
+        }
+    }
+}
+
+/// `Value::pointer` for a map.
+fn ptr<'a>(m: &'a Map<String, Value>, pointer: &str) -> Option<&'a Value> {
+    let mut segs = pointer.trim_start_matches('/').split('/');
+    let first = m.get(segs.next()?)?;
+    segs.try_fold(first, |v, s| v.get(s))
+}
+
+fn template(spec: &mut Map<String, Value>) {
+    if let Some(t) = obj_mut(spec, "template") {
+        default_pod_template(t);
+    }
+}
+
+fn replication_controller(root: &mut Map<String, Value>) {
+    let labels = ptr(root, "/spec/template/metadata/labels").cloned();
+    if let Some(labels) = labels {
+        if let Some(spec) = obj_mut(root, "spec")
+            && spec
+                .get("selector")
+                .and_then(Value::as_object)
+                .is_none_or(Map::is_empty)
+        {
+            spec.insert("selector".to_owned(), labels.clone());
+        }
+        if let Some(meta) = obj_mut(root, "metadata")
+            && meta
+                .get("labels")
+                .and_then(Value::as_object)
+                .is_none_or(Map::is_empty)
+        {
+            meta.insert("labels".to_owned(), labels);
+        }
+    }
+    if let Some(spec) = obj_mut(root, "spec") {
+        default_val(spec, "replicas", json!(1));
+        template(spec);
+    }
+    default_val(root, "status", json!({"replicas": 0}));
+}
+
+fn deployment(root: &mut Map<String, Value>) {
+    if let Some(spec) = obj_mut(root, "spec") {
+        default_val(spec, "replicas", json!(1));
+        if let Some(strategy) = obj_mut(spec, "strategy") {
+            default_str(strategy, "type", "RollingUpdate");
+            if strategy.get("type").and_then(Value::as_str) == Some("RollingUpdate")
+                && let Some(ru) = obj_mut(strategy, "rollingUpdate")
+            {
+                default_val(ru, "maxUnavailable", json!("25%"));
+                default_val(ru, "maxSurge", json!("25%"));
+            }
+        }
+        default_val(spec, "revisionHistoryLimit", json!(10));
+        default_val(spec, "progressDeadlineSeconds", json!(600));
+        template(spec);
+    }
+    default_val(root, "status", json!({}));
+}
+
+fn stateful_set(root: &mut Map<String, Value>) {
+    if let Some(spec) = obj_mut(root, "spec") {
+        default_str(spec, "podManagementPolicy", "OrderedReady");
+        if let Some(us) = obj_mut(spec, "updateStrategy") {
+            if us
+                .get("type")
+                .is_none_or(|t| t.is_null() || t.as_str() == Some(""))
+            {
+                us.insert("type".to_owned(), json!("RollingUpdate"));
+                default_val(us, "rollingUpdate", json!({}));
+            }
+            if us.get("type").and_then(Value::as_str) == Some("RollingUpdate")
+                && let Some(ru) = existing_obj(us, "rollingUpdate")
+            {
+                default_val(ru, "partition", json!(0));
+            }
+        }
+        if let Some(p) = obj_mut(spec, "persistentVolumeClaimRetentionPolicy") {
+            default_str(p, "whenDeleted", "Retain");
+            default_str(p, "whenScaled", "Retain");
+        }
+        default_val(spec, "replicas", json!(1));
+        default_val(spec, "revisionHistoryLimit", json!(10));
+        template(spec);
+        for pvc in each_obj(spec, "volumeClaimTemplates") {
+            default_str(pvc, "apiVersion", "v1");
+            default_str(pvc, "kind", "PersistentVolumeClaim");
+            default_template_metadata(pvc);
+            if let Some(s) = obj_mut(pvc, "spec") {
+                default_str(s, "volumeMode", "Filesystem");
+            }
+            if let Some(s) = obj_mut(pvc, "status") {
+                default_str(s, "phase", "Pending");
+            }
+        }
+    }
+    default_val(
+        root,
+        "status",
+        json!({"replicas": 0, "availableReplicas": 0}),
+    );
+}
+
+fn daemon_set(root: &mut Map<String, Value>) {
+    if let Some(spec) = obj_mut(root, "spec") {
+        if let Some(us) = obj_mut(spec, "updateStrategy") {
+            default_str(us, "type", "RollingUpdate");
+            if us.get("type").and_then(Value::as_str) == Some("RollingUpdate")
+                && let Some(ru) = obj_mut(us, "rollingUpdate")
+            {
+                default_val(ru, "maxUnavailable", json!(1));
+                default_val(ru, "maxSurge", json!(0));
+            }
+        }
+        default_val(spec, "revisionHistoryLimit", json!(10));
+        template(spec);
+    }
+    default_val(
+        root,
+        "status",
+        json!({"currentNumberScheduled": 0, "numberMisscheduled": 0, "desiredNumberScheduled": 0, "numberReady": 0}),
+    );
+}
+
+fn job(root: &mut Map<String, Value>, ctx: &mut dyn DefaultsContext) {
+    let name = ptr(root, "/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    let uid = match ptr(root, "/metadata/uid").and_then(Value::as_str) {
+        Some(u) if !u.is_empty() => u.to_owned(),
+        _ => ctx.new_uid(),
+    };
+    let Some(spec) = obj_mut(root, "spec") else {
+        return;
+    };
+    let unset = |s: &Map<String, Value>, k: &str| s.get(k).is_none_or(Value::is_null);
+    if unset(spec, "completions") && unset(spec, "parallelism") {
+        spec.insert("completions".to_owned(), json!(1));
+        spec.insert("parallelism".to_owned(), json!(1));
+    }
+    default_val(spec, "parallelism", json!(1));
+    if unset(spec, "backoffLimit") {
+        let limit = if unset(spec, "backoffLimitPerIndex") {
+            6
+        } else {
+            i32::MAX as i64
+        };
+        spec.insert("backoffLimit".to_owned(), json!(limit));
+    }
+    default_val(spec, "completionMode", json!("NonIndexed"));
+    default_val(spec, "suspend", json!(false));
+    let has_failure_policy = !unset(spec, "podFailurePolicy");
+    if let Some(pfp) = existing_obj(spec, "podFailurePolicy") {
+        for rule in each_obj(pfp, "rules") {
+            for pattern in each_obj(rule, "onPodConditions") {
+                default_str(pattern, "status", "True");
+            }
+        }
+    }
+    let replacement = if has_failure_policy {
+        "Failed"
+    } else {
+        "TerminatingOrFailed"
+    };
+    default_val(spec, "podReplacementPolicy", json!(replacement));
+    default_val(spec, "manualSelector", json!(false));
+    if spec.get("manualSelector").and_then(Value::as_bool) != Some(true) {
+        generate_job_selector(spec, &name, &uid);
+    }
+    template(spec);
+    let template_labels = ptr(spec, "/template/metadata/labels").cloned();
+    if let (Some(labels), Some(meta)) = (template_labels, obj_mut(root, "metadata"))
+        && meta
+            .get("labels")
+            .and_then(Value::as_object)
+            .is_none_or(Map::is_empty)
+    {
+        meta.insert("labels".to_owned(), labels);
+    }
+    default_val(root, "status", json!({}));
+}
+
+/// The Job strategy's `generateSelector`: name and uid labels on the template (legacy and
+/// `batch.kubernetes.io/` forms), and a selector on the uid.
+fn generate_job_selector(spec: &mut Map<String, Value>, name: &str, uid: &str) {
+    if let Some(labels) = obj_mut(spec, "template")
+        .and_then(|t| obj_mut(t, "metadata"))
+        .and_then(|m| obj_mut(m, "labels"))
+    {
+        for (k, v) in [
+            ("job-name", name),
+            (JOB_NAME_LABEL, name),
+            ("controller-uid", uid),
+            (JOB_CONTROLLER_UID_LABEL, uid),
+        ] {
+            labels.entry(k).or_insert_with(|| json!(v));
+        }
+    }
+    if let Some(ml) = obj_mut(spec, "selector").and_then(|s| obj_mut(s, "matchLabels")) {
+        ml.entry(JOB_CONTROLLER_UID_LABEL)
+            .or_insert_with(|| json!(uid));
+    }
+}
+
+fn cron_job(root: &mut Map<String, Value>) {
+    if let Some(spec) = obj_mut(root, "spec") {
+        default_str(spec, "concurrencyPolicy", "Allow");
+        default_val(spec, "suspend", json!(false));
+        default_val(spec, "successfulJobsHistoryLimit", json!(3));
+        default_val(spec, "failedJobsHistoryLimit", json!(1));
+        if let Some(jt) = obj_mut(spec, "jobTemplate") {
+            default_template_metadata(jt);
+            if let Some(js) = obj_mut(jt, "spec") {
+                template(js);
+            }
+        }
+    }
+    default_val(root, "status", json!({}));
+}
+
+fn service(root: &mut Map<String, Value>, ctx: &mut dyn DefaultsContext) {
+    let Some(spec) = obj_mut(root, "spec") else {
+        return;
+    };
+    default_str(spec, "sessionAffinity", "None");
+    match spec.get("sessionAffinity").and_then(Value::as_str) {
+        Some("None") => {
+            spec.remove("sessionAffinityConfig");
+        }
+        Some("ClientIP") => {
+            let has_timeout = ptr(spec, "/sessionAffinityConfig/clientIP/timeoutSeconds")
+                .is_some_and(|v| !v.is_null());
+            if !has_timeout {
+                spec.insert(
+                    "sessionAffinityConfig".to_owned(),
+                    json!({"clientIP": {"timeoutSeconds": 10800}}),
+                );
+            }
+        }
+        _ => {}
+    }
+    default_str(spec, "type", "ClusterIP");
+    let ty = spec
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("ClusterIP")
+        .to_owned();
+    for p in each_obj(spec, "ports") {
+        default_str(p, "protocol", "TCP");
+        let zero = match p.get("targetPort") {
+            None | Some(Value::Null) => true,
+            Some(Value::Number(n)) => n.as_i64() == Some(0),
+            Some(Value::String(s)) => s.is_empty(),
+            Some(_) => false,
+        };
+        if zero && let Some(port) = p.get("port").cloned() {
+            p.insert("targetPort".to_owned(), port);
+        }
+    }
+    let has_external_ips = spec
+        .get("externalIPs")
+        .and_then(Value::as_array)
+        .is_some_and(|a| !a.is_empty());
+    let externally_accessible =
+        ty == "LoadBalancer" || ty == "NodePort" || (ty == "ClusterIP" && has_external_ips);
+    if externally_accessible {
+        default_str(spec, "externalTrafficPolicy", "Cluster");
+    }
+    if matches!(ty.as_str(), "ClusterIP" | "NodePort" | "LoadBalancer") {
+        default_val(spec, "internalTrafficPolicy", json!("Cluster"));
+    }
+    if ty == "LoadBalancer" {
+        default_val(spec, "allocateLoadBalancerNodePorts", json!(true));
+    }
+    if ty != "ExternalName" {
+        allocate_service(spec, &ty, ctx);
+    }
+    default_val(root, "status", json!({"loadBalancer": {}}));
+}
+
+/// The Service registry's allocations: cluster IP, IP families, node ports.
+fn allocate_service(spec: &mut Map<String, Value>, ty: &str, ctx: &mut dyn DefaultsContext) {
+    let first_ip = spec
+        .get("clusterIPs")
+        .and_then(Value::as_array)
+        .and_then(|a| a.first())
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let ip = match spec.get("clusterIP").and_then(Value::as_str) {
+        Some(ip) if !ip.is_empty() => ip.to_owned(),
+        _ => first_ip.unwrap_or_else(|| ctx.allocate_cluster_ip()),
+    };
+    let headless = ip == "None";
+    spec.insert("clusterIP".to_owned(), json!(ip));
+    default_val(spec, "clusterIPs", json!([ip]));
+    let no_selector = spec
+        .get("selector")
+        .and_then(Value::as_object)
+        .is_none_or(Map::is_empty);
+    let policy = if headless && no_selector {
+        "RequireDualStack"
+    } else {
+        "SingleStack"
+    };
+    default_val(spec, "ipFamilies", json!(["IPv4"]));
+    default_val(spec, "ipFamilyPolicy", json!(policy));
+    let wants_node_ports = ty == "NodePort"
+        || (ty == "LoadBalancer"
+            && spec
+                .get("allocateLoadBalancerNodePorts")
+                .and_then(Value::as_bool)
+                != Some(false));
+    if wants_node_ports {
+        for p in each_obj(spec, "ports") {
+            if p.get("nodePort").and_then(Value::as_i64).unwrap_or(0) == 0 {
+                p.insert("nodePort".to_owned(), json!(ctx.allocate_node_port()));
+            }
+        }
+    }
+}
+
+fn namespace(root: &mut Map<String, Value>) {
+    let name = ptr(root, "/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
+    if !name.is_empty()
+        && let Some(labels) = obj_mut(root, "metadata").and_then(|m| obj_mut(m, "labels"))
+    {
+        labels.insert("kubernetes.io/metadata.name".to_owned(), json!(name));
+    }
+    if let Some(spec) = obj_mut(root, "spec") {
+        default_val(spec, "finalizers", json!(["kubernetes"]));
+    }
+    if let Some(status) = obj_mut(root, "status") {
+        default_str(status, "phase", "Active");
+    }
+}
+
+fn hpa(root: &mut Map<String, Value>, version: &str) {
+    let status = if version == "v1" {
+        json!({"currentReplicas": 0, "desiredReplicas": 0})
+    } else {
+        json!({"desiredReplicas": 0})
+    };
+    default_val(root, "status", status);
+    let Some(spec) = obj_mut(root, "spec") else {
+        return;
+    };
+    default_val(spec, "minReplicas", json!(1));
+    if version == "v1" {
+        return;
+    }
+    if spec
+        .get("metrics")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty)
+    {
+        spec.insert(
+            "metrics".to_owned(),
+            json!([{"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 80}}}]),
+        );
+    }
+    if let Some(b) = existing_obj(spec, "behavior") {
+        if let Some(up) = obj_mut(b, "scaleUp") {
+            default_val(up, "stabilizationWindowSeconds", json!(0));
+            default_val(up, "selectPolicy", json!("Max"));
+            default_val(
+                up,
+                "policies",
+                json!([{"type": "Pods", "value": 4, "periodSeconds": 15}, {"type": "Percent", "value": 100, "periodSeconds": 15}]),
+            );
+        }
+        if let Some(down) = obj_mut(b, "scaleDown") {
+            default_val(down, "selectPolicy", json!("Max"));
+            default_val(
+                down,
+                "policies",
+                json!([{"type": "Percent", "value": 100, "periodSeconds": 15}]),
+            );
+        }
+    }
+}
+
+fn network_policy(root: &mut Map<String, Value>) {
+    let Some(spec) = obj_mut(root, "spec") else {
+        return;
+    };
+    for dir in ["ingress", "egress"] {
+        for rule in each_obj(spec, dir) {
+            for p in each_obj(rule, "ports") {
+                default_str(p, "protocol", "TCP");
+            }
+        }
+    }
+    if spec
+        .get("policyTypes")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty)
+    {
+        let mut types = vec![json!("Ingress")];
+        if spec
+            .get("egress")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty())
+        {
+            types.push(json!("Egress"));
+        }
+        spec.insert("policyTypes".to_owned(), Value::Array(types));
+    }
+}
+
+fn role_binding(root: &mut Map<String, Value>) {
+    const RBAC: &str = "rbac.authorization.k8s.io";
+    if let Some(rr) = obj_mut(root, "roleRef") {
+        default_str(rr, "apiGroup", RBAC);
+    }
+    for s in each_obj(root, "subjects") {
+        if let Some("User" | "Group") = s.get("kind").and_then(Value::as_str) {
+            default_str(s, "apiGroup", RBAC)
+        }
+    }
+}
+
+fn crd(root: &mut Map<String, Value>) {
+    let Some(spec) = obj_mut(root, "spec") else {
+        return;
+    };
+    if let Some(names) = obj_mut(spec, "names") {
+        let kind = names
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        default_str(names, "singular", &kind.to_lowercase());
+        if !kind.is_empty() {
+            default_str(names, "listKind", &format!("{kind}List"));
+        }
+    }
+    default_val(spec, "conversion", json!({"strategy": "None"}));
+}
+
+#[cfg(test)]
+#[path = "defaults_tests.rs"]
+mod tests;
