@@ -6,10 +6,12 @@
 pub mod defaults;
 mod defaults_pod;
 pub mod field;
+pub mod field_selector;
 pub mod names;
 pub mod selector;
 
 pub use defaults::{DefaultsContext, apply_defaults, carry_over_allocations};
 pub use defaults_pod::{default_container, default_pod_spec, default_pull_policy};
 pub use field::{ErrorType, FieldError, FieldValue};
-pub use selector::{FieldLabels, FieldSelector, LabelSelector, SelectorError};
+pub use field_selector::{FieldLabels, FieldSelector};
+pub use selector::{LabelSelector, SelectorError};
