@@ -14,6 +14,11 @@ pub fn decode(body: &[u8], content_type: &str) -> ApiResult<Value> {
     if body.is_empty() {
         return Err(ApiError::bad_request("the request body is empty"));
     }
+    if content_type.contains("protobuf") || content_type.contains("cbor") {
+        return Err(ApiError::unsupported_media(format!(
+            "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {content_type})"
+        )));
+    }
     let yaml = content_type.contains("yaml");
     match serde_json::from_slice::<Value>(body) {
         Ok(v) => Ok(v),
@@ -120,9 +125,35 @@ pub fn initial_status(ty: &ResourceType, _obj: &Value) -> Value {
     }
 }
 
-/// Defaults the API server sets.
-pub fn defaults(state: &AppState, ty: &ResourceType, obj: &mut Value) {
-    let _ = (state, ty, obj);
+/// Defaults the API server sets. `old` is the stored object on updates: allocations
+/// (a Service's cluster IP) carry over from it.
+pub fn defaults(state: &AppState, ty: &ResourceType, old: Option<&Value>, obj: &mut Value) {
+    if ty.custom {
+        return;
+    }
+    if let Some(old) = old {
+        crate::kinds::carry_over_allocations(&ty.kind, old, obj);
+    }
+    let mut ctx = Allocator { state };
+    crate::kinds::apply_defaults(&ty.api_version(), &ty.kind, obj, &mut ctx);
+}
+
+struct Allocator<'a> {
+    state: &'a AppState,
+}
+
+impl crate::kinds::DefaultsContext for Allocator<'_> {
+    fn allocate_cluster_ip(&mut self) -> String {
+        self.state.allocate_ip()
+    }
+
+    fn allocate_node_port(&mut self) -> i64 {
+        self.state.allocate_node_port()
+    }
+
+    fn new_uid(&mut self) -> String {
+        uuid::Uuid::new_v4().to_string()
+    }
 }
 
 /// Validation: 422 with the apiserver's message.
@@ -199,48 +230,38 @@ pub fn track_apply(
 
 /// Applies a JSON, merge or strategic merge patch to an object of `ty`.
 pub fn apply_patch(ty: &ResourceType, patch_type: &str, cur: &Value, patch: &Value) -> ApiResult<Value> {
-    if patch_type == "application/strategic-merge-patch+json" && ty.custom {
-        return Err(ApiError::unsupported_media(format!(
-            "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"
-        )));
+    if patch_type == "application/strategic-merge-patch+json" {
+        if ty.custom {
+            return Err(ApiError::unsupported_media(
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+            ));
+        }
+        let schema = plumb_schema::builtin().root(&ty.api_version(), &ty.kind);
+        return plumb_patch::strategic_merge_patch(cur, patch, schema).map_err(patch_error);
     }
     patch_plain(patch_type, cur, patch)
+}
+
+fn patch_error(e: plumb_patch::PatchError) -> ApiError {
+    match e.http_status() {
+        400 => ApiError::bad_request(e.to_string()),
+        409 => ApiError::new(409, "Conflict", e.to_string()),
+        413 => ApiError::new(413, "RequestEntityTooLarge", e.to_string()),
+        422 => ApiError::invalid(e.to_string()),
+        _ => ApiError::internal(e),
+    }
 }
 
 /// Applies a patch without schema knowledge (the scale subresource, custom resources).
 pub fn patch_plain(patch_type: &str, cur: &Value, patch: &Value) -> ApiResult<Value> {
     match patch_type {
-        "application/json-patch+json" => {
-            let _ = (cur, patch);
-            Err(ApiError::unsupported_media("json patch is not available yet"))
-        }
-        "application/merge-patch+json" | "application/strategic-merge-patch+json" => {
-            let mut out = cur.clone();
-            merge(&mut out, patch);
-            Ok(out)
+        "application/json-patch+json" => plumb_patch::json_patch(cur, patch).map_err(patch_error),
+        "application/merge-patch+json" => plumb_patch::merge_patch(cur, patch).map_err(patch_error),
+        "application/strategic-merge-patch+json" => {
+            plumb_patch::strategic_merge_patch(cur, patch, None).map_err(patch_error)
         }
         other => Err(ApiError::unsupported_media(format!(
             "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got {other})"
         ))),
-    }
-}
-
-fn merge(target: &mut Value, patch: &Value) {
-    match patch {
-        Value::Object(p) => {
-            if !target.is_object() {
-                *target = json!({});
-            }
-            if let Value::Object(t) = target {
-                for (k, v) in p {
-                    if v.is_null() {
-                        t.remove(k);
-                    } else {
-                        merge(t.entry(k.clone()).or_insert(Value::Null), v);
-                    }
-                }
-            }
-        }
-        other => *target = other.clone(),
     }
 }

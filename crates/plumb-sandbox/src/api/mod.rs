@@ -36,6 +36,7 @@ pub struct AppState {
     /// The URL clients use (for `/api` serverAddress).
     pub url: String,
     next_ip: AtomicU32,
+    next_node_port: AtomicU32,
 }
 
 impl AppState {
@@ -45,7 +46,14 @@ impl AppState {
             registry,
             url,
             next_ip: AtomicU32::new(10),
+            next_node_port: AtomicU32::new(30000),
         }
+    }
+
+    /// The next free node port (30000–32767).
+    pub fn allocate_node_port(&self) -> i64 {
+        let n = self.next_node_port.fetch_add(1, Ordering::Relaxed);
+        i64::from(30000 + (n - 30000) % 2768)
     }
 
     /// The next free cluster IP in 10.96.0.0/12.

@@ -161,7 +161,7 @@ pub fn create_object(
     if ty.status_subresource {
         obj["status"] = hooks::initial_status(ty, &obj);
     }
-    hooks::defaults(state, ty, &mut obj);
+    hooks::defaults(state, ty, None, &mut obj);
     hooks::validate(ty, &obj)?;
     if ty.kind == "CustomResourceDefinition" && !ty.custom {
         hooks::crd_status(&mut obj);
@@ -450,7 +450,7 @@ fn finish_update(
         m.remove("resourceVersion");
     }
     // A deleted object may only lose finalizers.
-    hooks::defaults(state, ty, &mut new);
+    hooks::defaults(state, ty, Some(old), &mut new);
     hooks::validate(ty, &new)?;
     if ty.generation && spec_changed(old, &new) {
         let g = old["metadata"]["generation"].as_i64().unwrap_or(0);
