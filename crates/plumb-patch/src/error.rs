@@ -1,0 +1,108 @@
+//! The one error type of this crate, shaped after how the API server answers a failed PATCH.
+
+/// Why a patch could not be applied.
+///
+/// The message (`Display`) is the text the Kubernetes API server puts into the `message` of
+/// its `Status`; [`PatchError::http_status`] is the code it answers with.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PatchError {
+    /// The patch document itself is malformed for its patch type: not a JSON array of
+    /// operations, not an object, or a directive in the wrong format. The API server
+    /// answers `400 Bad Request`.
+    #[error("{message}")]
+    InvalidPatch {
+        /// The API server's message.
+        message: String,
+    },
+    /// A JSON patch operation could not be applied: a missing path, an index out of
+    /// range, an unknown `op`. The API server answers `422 Unprocessable Entity`.
+    #[error("{message}")]
+    OperationFailed {
+        /// The API server's message.
+        message: String,
+    },
+    /// A JSON patch `test` operation found a different value. The API server answers
+    /// `422 Unprocessable Entity`.
+    #[error("{message}")]
+    TestFailed {
+        /// The JSON pointer that was tested.
+        path: String,
+        /// The API server's message.
+        message: String,
+    },
+    /// A JSON patch with more operations than the API server accepts
+    /// ([`crate::MAX_JSON_PATCH_OPERATIONS`]). The API server answers
+    /// `413 Request Entity Too Large`.
+    #[error("The allowed maximum operations in a JSON patch is {max}, got {count}", max = crate::MAX_JSON_PATCH_OPERATIONS)]
+    TooManyOperations {
+        /// How many operations the patch has.
+        count: usize,
+    },
+    /// A strategic merge patch that is well-formed JSON could not be merged into the
+    /// object (a missing merge key, a `$setElementOrder` list that contradicts the patch,
+    /// mixed list element types). The API server passes these through uncategorised, so
+    /// it answers `500 Internal Server Error`, except for lists of lists and patch content
+    /// that contradicts `$retainKeys` (`422`); [`PatchError::http_status`] knows which.
+    #[error("{message}")]
+    MergeFailed {
+        /// The API server's message.
+        message: String,
+        /// The HTTP status the API server answers with.
+        status: u16,
+    },
+}
+
+/// `Result` with [`PatchError`] as the error.
+pub type Result<T, E = PatchError> = std::result::Result<T, E>;
+
+impl PatchError {
+    /// Whether the patch document is malformed (`400 Bad Request`), as opposed to a
+    /// well-formed patch that does not apply to this object.
+    pub fn is_invalid_patch(&self) -> bool {
+        matches!(self, PatchError::InvalidPatch { .. })
+    }
+
+    /// Whether a JSON patch `test` operation failed.
+    pub fn is_test_failed(&self) -> bool {
+        matches!(self, PatchError::TestFailed { .. })
+    }
+
+    /// The HTTP status code the Kubernetes API server answers this failure with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            PatchError::InvalidPatch { .. } => 400,
+            PatchError::OperationFailed { .. } | PatchError::TestFailed { .. } => 422,
+            PatchError::TooManyOperations { .. } => 413,
+            PatchError::MergeFailed { status, .. } => *status,
+        }
+    }
+
+    pub(crate) fn invalid(message: impl Into<String>) -> Self {
+        PatchError::InvalidPatch {
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn failed(message: impl Into<String>) -> Self {
+        PatchError::OperationFailed {
+            message: message.into(),
+        }
+    }
+
+    /// A strategic-merge failure the API server does not categorise (HTTP 500).
+    pub(crate) fn merge(message: impl Into<String>) -> Self {
+        PatchError::MergeFailed {
+            message: message.into(),
+            status: 500,
+        }
+    }
+
+    /// A strategic-merge failure the API server reports as unprocessable (HTTP 422).
+    pub(crate) fn merge_unprocessable(message: impl Into<String>) -> Self {
+        PatchError::MergeFailed {
+            message: message.into(),
+            status: 422,
+        }
+    }
+}
