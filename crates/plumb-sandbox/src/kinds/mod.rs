@@ -9,9 +9,12 @@ pub mod field;
 pub mod field_selector;
 pub mod names;
 pub mod selector;
+pub mod validate;
+mod validate_pod;
 
 pub use defaults::{DefaultsContext, apply_defaults, carry_over_allocations};
 pub use defaults_pod::{default_container, default_pod_spec, default_pull_policy};
 pub use field::{ErrorType, FieldError, FieldValue};
 pub use field_selector::{FieldLabels, FieldSelector};
 pub use selector::{LabelSelector, SelectorError};
+pub use validate::{Invalid, validate};

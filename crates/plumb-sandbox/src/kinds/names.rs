@@ -189,8 +189,82 @@ pub fn config_map_key(s: &str) -> Vec<String> {
     errs
 }
 
+/// Problems with an IANA service name (container and service port names, named target ports).
+pub fn port_name(s: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if s.len() > 15 {
+        errs.push(max_len(15));
+    }
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        errs.push(
+            "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned(),
+        );
+    }
+    if !s.chars().any(|c| c.is_ascii_lowercase()) {
+        errs.push("must contain at least one letter (a-z)".to_owned());
+    }
+    if s.contains("--") {
+        errs.push("must not contain consecutive hyphens".to_owned());
+    }
+    if s.starts_with('-') || s.ends_with('-') {
+        errs.push("must not begin or end with a hyphen".to_owned());
+    }
+    errs
+}
+
+/// Problems with a port number.
+pub fn port_number(n: i64) -> Vec<String> {
+    if (1..=65535).contains(&n) {
+        Vec::new()
+    } else {
+        vec!["must be between 1 and 65535, inclusive".to_owned()]
+    }
+}
+
+/// Problems with an environment variable name under 1.32's relaxed rules.
+pub fn env_var_name(s: &str) -> Vec<String> {
+    if s.chars().all(|c| (' '..='~').contains(&c) && c != '=') {
+        Vec::new()
+    } else {
+        vec!["a valid environment variable name must consist only of printable ASCII characters other than '='".to_owned()]
+    }
+}
+
+/// Problems with a name used as a URL path segment (RBAC object names).
+pub fn path_segment_name(s: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if s == "." || s == ".." {
+        errs.push(format!("may not be '{s}'"));
+    }
+    for bad in ["/", "%"] {
+        if s.contains(bad) {
+            errs.push(format!("may not contain '{bad}'"));
+        }
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn port_names_follow_iana_rules() {
+        assert!(port_name("http").is_empty());
+        assert!(port_name("http-alt").is_empty());
+        assert_eq!(
+            port_name("8080"),
+            vec!["must contain at least one letter (a-z)"]
+        );
+        assert_eq!(
+            port_name("a--b"),
+            vec!["must not contain consecutive hyphens"]
+        );
+        assert_eq!(port_name("a-very-long-port-name").len(), 1);
+    }
+
     use super::*;
 
     #[test]
