@@ -397,14 +397,13 @@ fn validate_deployment_strategy(spec: &Value, errs: &mut Vec<FieldError>) {
     if let (Some(pd), Some(mr)) = (
         int_at(spec, "progressDeadlineSeconds"),
         int_at(spec, "minReadySeconds"),
-    ) {
-        if pd <= mr {
-            errs.push(FieldError::invalid(
-                "spec.progressDeadlineSeconds",
-                FieldValue::Int(pd),
-                "must be greater than minReadySeconds",
-            ));
-        }
+    ) && pd <= mr
+    {
+        errs.push(FieldError::invalid(
+            "spec.progressDeadlineSeconds",
+            FieldValue::Int(pd),
+            "must be greater than minReadySeconds",
+        ));
     }
 }
 
