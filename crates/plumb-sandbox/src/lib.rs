@@ -143,17 +143,32 @@ fn bootstrap(state: &Arc<AppState>) -> std::io::Result<()> {
         .registry
         .get("", "v1", "namespaces")
         .ok_or_else(|| std::io::Error::other("the namespaces resource is not registered"))?;
+    let opts = api::write::WriteOpts {
+        manager: "kube-apiserver",
+        subresource: None,
+        dry_run: false,
+    };
     for ns in SYSTEM_NAMESPACES {
         if state.store.get("/namespaces", "", ns).is_some() {
             continue;
         }
         let obj = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
-        let opts = api::write::WriteOpts {
-            manager: "kube-apiserver",
-            subresource: None,
-            dry_run: false,
-        };
         api::write::create_object(state, &ty, "", obj, &opts)
+            .map_err(|e| std::io::Error::other(e.message))?;
+    }
+    // The API server's own Service, as every cluster has it.
+    if state.store.get("/services", "default", "kubernetes").is_none() {
+        let svc_ty = state
+            .registry
+            .get("", "v1", "services")
+            .ok_or_else(|| std::io::Error::other("the services resource is not registered"))?;
+        let obj = json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "kubernetes", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"clusterIP": "10.96.0.1", "clusterIPs": ["10.96.0.1"], "type": "ClusterIP",
+                     "ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
+        });
+        api::write::create_object(state, &svc_ty, "default", obj, &opts)
             .map_err(|e| std::io::Error::other(e.message))?;
     }
     Ok(())

@@ -29,6 +29,8 @@ pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
+    // Handlers first: a signal right after the ready line must stop cleanly.
+    let stop = shutdown_signal()?;
     let opts = plumb_sandbox::Options {
         listen: args.listen,
         state: args.state.clone(),
@@ -44,17 +46,20 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
         sandbox.url(),
         args.kubeconfig.display()
     );
-    shutdown_signal().await;
+    stop.await;
     sandbox.stop().await;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Resolves on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("installing a SIGTERM handler succeeds on Unix");
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term.recv() => {}
-    }
+/// Installs SIGINT and SIGTERM handlers; the future resolves on either.
+pub fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("installing a SIGTERM handler")?;
+    let mut int = signal(SignalKind::interrupt()).context("installing a SIGINT handler")?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
+        }
+    })
 }

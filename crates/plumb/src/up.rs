@@ -26,6 +26,7 @@ pub fn run(args: UpArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     rt.block_on(async move {
+        let stop = crate::sandbox::shutdown_signal()?;
         let opts = plumb_sandbox::Options {
             listen: args.listen,
             state: None,
@@ -48,7 +49,7 @@ pub fn run(args: UpArgs) -> anyhow::Result<ExitCode> {
         println!("  kubectl get deployments,namespaces");
         println!();
         println!("Ctrl-C stops everything.");
-        crate::sandbox::shutdown_signal().await;
+        stop.await;
         sandbox.stop().await;
         Ok(ExitCode::SUCCESS)
     })

@@ -1,0 +1,157 @@
+//! `plumb sandbox` as a process: the ready line, the kubeconfig, clean exit on SIGTERM,
+//! and durability with `--state` across `kill -9`.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Starts `plumb sandbox` and returns the child and the URL from its ready line.
+fn start(dir: &Path, state: Option<&Path>) -> (Child, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plumb"));
+    cmd.arg("sandbox")
+        .arg("--listen")
+        .arg("127.0.0.1:0")
+        .arg("--kubeconfig")
+        .arg(dir.join("kubeconfig"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    if let Some(s) = state {
+        cmd.arg("--state").arg(s);
+    }
+    let mut child = cmd.spawn().expect("plumb starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the ready line");
+    let expected = format!("kubeconfig={}", dir.join("kubeconfig").display());
+    assert!(line.starts_with("sandbox ready: http://127.0.0.1:"), "{line}");
+    assert!(line.trim_end().ends_with(&expected), "{line}");
+    let url = line["sandbox ready: ".len()..]
+        .split_whitespace()
+        .next()
+        .expect("a URL")
+        .to_string();
+    (child, url)
+}
+
+/// One HTTP/1.1 request; returns (status, body).
+fn http(url: &str, method: &str, path: &str, body: Option<&str>) -> std::io::Result<(u16, String)> {
+    let addr = url.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let body = body.unwrap_or("");
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut resp = String::new();
+    s.read_to_string(&mut resp)?;
+    let status = resp
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| std::io::Error::other("no status line"))?;
+    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    Ok((status, body))
+}
+
+fn rv_of(body: &str) -> u64 {
+    let v: serde_json::Value = serde_json::from_str(body).expect("a JSON object");
+    v["metadata"]["resourceVersion"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("a resourceVersion")
+}
+
+#[test]
+fn sigterm_stops_the_sandbox_with_exit_code_zero() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut child, url) = start(dir.path(), None);
+    let (code, _) = http(&url, "GET", "/api/v1/namespaces/default", None).expect("GET");
+    assert_eq!(code, 200);
+    let kubeconfig = std::fs::read_to_string(dir.path().join("kubeconfig")).expect("kubeconfig");
+    assert!(kubeconfig.contains(&format!("server: {url}")), "{kubeconfig}");
+    assert!(kubeconfig.contains("current-context: plumb-sandbox"), "{kubeconfig}");
+    // SAFETY: plain libc kill on our own child's pid.
+    let rc = unsafe { libc_kill(child.id() as i32, 15) };
+    assert_eq!(rc, 0);
+    let status = child.wait().expect("exit");
+    assert_eq!(status.code(), Some(0));
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+#[test]
+fn every_acknowledged_write_survives_kill_dash_nine() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = dir.path().join("state");
+    let (mut child, url) = start(dir.path(), Some(&state));
+    let acked: Arc<Mutex<Vec<(String, u64)>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (url, acked, stop) = (url.clone(), acked.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for i in 0.. {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let name = format!("cm-{w}-{i}");
+                    let body = format!(
+                        r#"{{"apiVersion":"v1","kind":"ConfigMap","metadata":{{"name":"{name}"}},"data":{{"i":"{i}"}}}}"#
+                    );
+                    match http(&url, "POST", "/api/v1/namespaces/default/configmaps", Some(&body)) {
+                        Ok((201, resp)) => acked.lock().expect("lock").push((name, rv_of(&resp))),
+                        Ok((code, resp)) => panic!("unexpected {code}: {resp}"),
+                        Err(_) => break, // the server was killed
+                    }
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(700));
+    child.kill().expect("kill -9");
+    child.wait().expect("reaped");
+    stop.store(true, Ordering::Relaxed);
+    for w in writers {
+        w.join().expect("writer thread");
+    }
+    let acked = acked.lock().expect("lock").clone();
+    assert!(acked.len() > 20, "the load ran: {} writes", acked.len());
+    let max_rv = acked.iter().map(|(_, rv)| *rv).max().expect("writes");
+
+    let (mut child, url) = start(dir.path(), Some(&state));
+    for (name, rv) in &acked {
+        let (code, body) = http(&url, "GET", &format!("/api/v1/namespaces/default/configmaps/{name}"), None)
+            .expect("GET");
+        assert_eq!(code, 200, "{name} was acknowledged and must be there: {body}");
+        assert_eq!(rv_of(&body), *rv, "{name} keeps its resourceVersion");
+    }
+    let (code, list) = http(&url, "GET", "/api/v1/namespaces/default/configmaps", None).expect("list");
+    assert_eq!(code, 200);
+    let list: serde_json::Value = serde_json::from_str(&list).expect("JSON");
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|o| o["metadata"]["name"].as_str())
+        .collect();
+    let mut unique = names.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "no object is duplicated");
+    let body = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"after"}}"#;
+    let (code, resp) = http(&url, "POST", "/api/v1/namespaces/default/configmaps", Some(body)).expect("POST");
+    assert_eq!(code, 201);
+    assert!(rv_of(&resp) > max_rv, "resourceVersions keep increasing after a restart");
+    child.kill().expect("kill");
+    child.wait().expect("reaped");
+}
