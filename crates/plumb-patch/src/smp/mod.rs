@@ -238,6 +238,17 @@ fn merge_patch_into_original<S: PatchMeta>(
 
         let original_field_value = original_list.clone().unwrap_or_default();
         let patch_field_value = patch_list.clone().unwrap_or_default();
+        // The live order the result is normalised against. apimachinery reads it from the
+        // slice it has just merged in place; see `order::live_order_after_merge`.
+        let live_order = if field.strategy == MERGE_DIRECTIVE
+            && !merge_key.is_empty()
+            && original_list.is_some()
+            && patch_list.is_some()
+        {
+            order::live_order_after_merge(&original_field_value, &patch_field_value, merge_key)
+        } else {
+            original_field_value.clone()
+        };
         let merged = match (original_list, patch_list) {
             (Some(original_list), None) => original_list,
             (None, Some(patch_list)) => strip_list(patch_list),
@@ -262,7 +273,7 @@ fn merge_patch_into_original<S: PatchMeta>(
             patch_items,
             server_only,
             &set_order,
-            &original_field_value,
+            &live_order,
             merge_key,
             element_kind,
         )?;

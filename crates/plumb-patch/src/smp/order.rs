@@ -9,7 +9,8 @@ use serde_json::{Map, Value};
 
 use super::values::{Kind, go_eq};
 use super::{
-    DELETE_DIRECTIVE, DIRECTIVE_MARKER, err_bad_arg_type, err_no_merge_key, find_map_in_slice,
+    DELETE_DIRECTIVE, DIRECTIVE_MARKER, REPLACE_DIRECTIVE, err_bad_arg_type, err_no_merge_key,
+    find_map_in_slice,
 };
 use crate::error::Result;
 
@@ -172,4 +173,78 @@ pub(crate) fn extract_to_delete_items(list: Vec<Value>) -> Result<(Vec<Value>, V
 
 fn is_delete_element(map: &Map<String, Value>) -> bool {
     map.get(DIRECTIVE_MARKER).and_then(Value::as_str) == Some(DELETE_DIRECTIVE)
+}
+
+/// The live list as apimachinery's `mergePatchIntoOriginal` sees it after merging a patch
+/// list into it.
+///
+/// In Go the merge reuses the live slice's backing array: each `$patch: delete` shifts the
+/// later elements left in place, and new patch elements are appended into the slots that
+/// frees. `mergePatchIntoOriginal` then orders server-only elements against that same
+/// (length-unchanged) slice. The upstream fixtures "add map and delete map from merging
+/// list" pin the resulting order, so we replay those writes here.
+pub(crate) fn live_order_after_merge(
+    live: &[Value],
+    patch: &[Value],
+    merge_key: &str,
+) -> Vec<Value> {
+    let visible = live.len();
+    let mut backing = live.to_vec();
+    let mut len = live.len();
+    let key_of = |v: &Value| v.as_object().and_then(|m| m.get(merge_key)).cloned();
+    let find = |backing: &[Value], len: usize, key: &Value| {
+        backing[..len]
+            .iter()
+            .position(|v| key_of(v).is_some_and(|k| go_eq(&k, key)))
+    };
+
+    // mergeSliceWithSpecialElements: deletions in patch order; `replace` swaps in a new
+    // slice, after which nothing more touches the live one.
+    let mut rest = Vec::new();
+    let mut replace = false;
+    for item in patch {
+        let Some(map) = item.as_object() else {
+            return live.to_vec();
+        };
+        match map.get(DIRECTIVE_MARKER).and_then(Value::as_str) {
+            None if !map.contains_key(DIRECTIVE_MARKER) => rest.push(item),
+            Some(DELETE_DIRECTIVE) => {
+                let Some(key) = map.get(merge_key) else {
+                    return live.to_vec();
+                };
+                while let Some(i) = find(&backing, len, key) {
+                    // Go's `append(s[:i], s[i+1:]...)`: shift left, the last slot keeps
+                    // its old value.
+                    for j in i..len - 1 {
+                        backing[j] = backing[j + 1].clone();
+                    }
+                    len -= 1;
+                }
+            }
+            Some(REPLACE_DIRECTIVE) => replace = true,
+            _ => return live.to_vec(),
+        }
+    }
+    if replace {
+        backing.truncate(visible);
+        return backing;
+    }
+    // mergeSliceWithoutSpecialElements: matches merge in place (same key), the others
+    // are appended.
+    for item in rest {
+        let Some(key) = item.as_object().and_then(|m| m.get(merge_key)) else {
+            break;
+        };
+        if find(&backing, len, key).is_some() {
+            continue;
+        }
+        if len < backing.len() {
+            backing[len] = item.clone();
+        } else {
+            backing.push(item.clone());
+        }
+        len += 1;
+    }
+    backing.truncate(visible);
+    backing
 }
