@@ -50,6 +50,8 @@ pub struct Event {
     pub kind: EventKind,
     pub key: Key,
     pub object: Arc<Value>,
+    /// The object before a modification (watches with selectors need it).
+    pub previous: Option<Arc<Value>>,
 }
 
 /// The store. Shared behind an `Arc`.
@@ -223,7 +225,7 @@ impl Store {
                 (kind, Arc::new(obj))
             }
             Change::Delete => {
-                let Some(cur) = current else {
+                let Some(cur) = current.clone() else {
                     return Ok(None);
                 };
                 let mut obj = (*cur).clone();
@@ -255,6 +257,7 @@ impl Store {
             kind,
             key,
             object: object.clone(),
+            previous: if kind == EventKind::Modified { current } else { None },
         });
         inner.history.push_back(event.clone());
         if inner.history.len() > HISTORY
@@ -322,6 +325,7 @@ impl Store {
                         kind: EventKind::Added,
                         key: k.clone(),
                         object: v.clone(),
+                        previous: None,
                     })
                 })
                 .collect(),

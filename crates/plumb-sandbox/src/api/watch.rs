@@ -13,7 +13,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use super::hooks::{self, Filter};
 use super::status::{ApiError, ApiResult};
 use super::{Ctx, Output, as_version};
-use crate::store::{EventKind, matches};
+use crate::store::{Event, EventKind, matches};
 
 /// How often an idle watch sends a bookmark (when the client allows them) and checks
 /// that its client is still there.
@@ -76,11 +76,9 @@ pub async fn watch(ctx: Ctx) -> ApiResult<Response> {
         };
         let mut last_rv = start_rv;
         for e in backlog {
-            if !filter.matches(&e.object) {
-                continue;
-            }
+            let Some(kind) = visible_as(&filter, &e) else { continue };
             let obj = as_version(&e.object, &ctx.ty);
-            if tx.send(Ok(encode(e.kind.as_str(), &obj))).await.is_err() {
+            if tx.send(Ok(encode(kind, &obj))).await.is_err() {
                 return;
             }
         }
@@ -119,15 +117,8 @@ pub async fn watch(ctx: Ctx) -> ApiResult<Response> {
                         if !matches(&e.key, &resource, namespace.as_deref()) {
                             continue;
                         }
-                        if !filter.matches(&e.object) {
-                            continue;
-                        }
+                        let Some(kind) = visible_as(&filter, &e) else { continue };
                         let obj = as_version(&e.object, &ctx.ty);
-                        let kind = match e.kind {
-                            EventKind::Added => "ADDED",
-                            EventKind::Modified => "MODIFIED",
-                            EventKind::Deleted => "DELETED",
-                        };
                         if tx.send(Ok(encode(kind, &obj))).await.is_err() {
                             return;
                         }
@@ -151,6 +142,24 @@ pub async fn watch(ctx: Ctx) -> ApiResult<Response> {
         HeaderValue::from_static("no-cache, private"),
     );
     Ok(resp)
+}
+
+/// How an event looks through a selector: an object that starts matching is ADDED, one
+/// that stops matching is DELETED, as the real server reports them.
+fn visible_as(filter: &Filter, e: &Event) -> Option<&'static str> {
+    let now = filter.matches(&e.object);
+    match e.kind {
+        EventKind::Modified => {
+            let before = e.previous.as_ref().is_none_or(|p| filter.matches(p));
+            match (before, now) {
+                (true, true) => Some("MODIFIED"),
+                (false, true) => Some("ADDED"),
+                (true, false) => Some("DELETED"),
+                (false, false) => None,
+            }
+        }
+        kind => now.then(|| kind.as_str()),
+    }
 }
 
 fn bookmark(ctx: &Ctx, rv: u64, initial_end: bool) -> Value {
