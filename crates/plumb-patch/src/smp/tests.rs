@@ -104,7 +104,8 @@ fn yaml(v: &Value) -> String {
 #[test]
 fn upstream_strategic_merge_cases_apply_as_apimachinery_applies_them() {
     let applications = all_applications();
-    assert!(applications.len() > 10, "fixtures are loaded");
+    assert!(applications.len() > 250, "fixtures are loaded");
+    println!("{} strategic merge applications", applications.len());
     let mut failures = Vec::new();
     for app in &applications {
         let got = apply(&app.original, &app.patch, Some(MergeItemSchema::root()));
