@@ -156,10 +156,11 @@ impl crate::kinds::DefaultsContext for Allocator<'_> {
     }
 }
 
-/// Validation: 422 with the apiserver's message.
+/// Validation: 422 with the apiserver's message and causes.
 pub fn validate(ty: &ResourceType, obj: &Value) -> ApiResult<()> {
-    let _ = (ty, obj);
-    Ok(())
+    crate::kinds::validate(&ty.api_version(), &ty.kind, obj).map_err(|invalid| {
+        ApiError::invalid(invalid.to_string()).with_details(invalid.to_status_details())
+    })
 }
 
 /// The status a CRD gets when it is accepted: its names and the Established condition.
@@ -198,6 +199,40 @@ pub fn crd_status(crd: &mut Value) {
     });
 }
 
+/// The type information server-side apply merges with.
+fn type_ref(ty: &ResourceType) -> plumb_apply::TypeRef<'_> {
+    if let Some(t) = plumb_apply::TypeRef::builtin(&ty.api_version(), &ty.kind) {
+        return t;
+    }
+    match &ty.schema {
+        Some(schema) => plumb_apply::TypeRef::crd(schema),
+        None => plumb_apply::TypeRef::Deduced,
+    }
+}
+
+/// Fields an endpoint resets (nobody owns them through it).
+fn reset_fields(ty: &ResourceType, subresource: Option<&str>) -> &'static [&'static str] {
+    match subresource {
+        Some("status") => &["spec", "metadata"],
+        None if ty.status_subresource => &["status"],
+        _ => &[],
+    }
+}
+
+fn apply_error(e: plumb_apply::ApplyError) -> ApiError {
+    match e {
+        plumb_apply::ApplyError::Conflicts(c) => {
+            let causes: Vec<Value> = c
+                .0
+                .iter()
+                .map(|x| json!({"reason": "FieldManagerConflict", "message": x.cause_message(), "field": x.path}))
+                .collect();
+            ApiError::new(409, "Conflict", c.to_string()).with_details(json!({"causes": causes}))
+        }
+        plumb_apply::ApplyError::Invalid(m) => ApiError::bad_request(m),
+    }
+}
+
 /// Managed fields after an Update operation by `manager`.
 pub fn track_update(
     old: Option<&Value>,
@@ -207,8 +242,13 @@ pub fn track_update(
     subresource: Option<&str>,
     time: &str,
 ) -> ApiResult<Value> {
-    let _ = (old, ty, manager, subresource, time);
-    Ok(new.clone())
+    let api_version = ty.api_version();
+    let mut mgr = plumb_apply::Manager::new(manager, &api_version, time)
+        .with_reset_fields(reset_fields(ty, subresource));
+    if let Some(sub) = subresource {
+        mgr = mgr.with_subresource(sub);
+    }
+    plumb_apply::update(old, new, &mgr, type_ref(ty)).map_err(apply_error)
 }
 
 /// The object after a server-side apply of `config` by `manager`.
@@ -221,11 +261,13 @@ pub fn track_apply(
     force: bool,
     time: &str,
 ) -> ApiResult<Value> {
-    let _ = (ty, manager, subresource, force, time);
-    match live {
-        None => Ok(config.clone()),
-        Some(live) => patch_plain("application/merge-patch+json", live, config),
+    let api_version = ty.api_version();
+    let mut mgr = plumb_apply::Manager::new(manager, &api_version, time)
+        .with_reset_fields(reset_fields(ty, subresource));
+    if let Some(sub) = subresource {
+        mgr = mgr.with_subresource(sub);
     }
+    plumb_apply::apply(live, config, &mgr, force, type_ref(ty)).map_err(apply_error)
 }
 
 /// Applies a JSON, merge or strategic merge patch to an object of `ty`.

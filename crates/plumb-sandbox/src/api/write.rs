@@ -456,23 +456,8 @@ fn finish_update(
         let g = old["metadata"]["generation"].as_i64().unwrap_or(0);
         new["metadata"]["generation"] = json!(g + 1);
     }
-    let ts = now();
     if op == Op::Update {
-        let explicit = new["metadata"].get("managedFields").is_some()
-            && new["metadata"]["managedFields"] != old["metadata"]["managedFields"];
-        if !explicit {
-            if let Some(m) = new["metadata"].as_object_mut() {
-                match old["metadata"].get("managedFields") {
-                    Some(mf) => {
-                        m.insert("managedFields".into(), mf.clone());
-                    }
-                    None => {
-                        m.remove("managedFields");
-                    }
-                }
-            }
-            new = hooks::track_update(Some(old), &new, ty, opts.manager, opts.subresource, &ts)?;
-        }
+        new = hooks::track_update(Some(old), &new, ty, opts.manager, opts.subresource, &now())?;
     }
     if new["metadata"]["managedFields"]
         .as_array()
