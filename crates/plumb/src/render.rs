@@ -1,19 +1,71 @@
 //! `plumb render PATH`: print the desired objects of a path as YAML, exactly as
 //! `kubectl kustomize` prints them for a kustomization.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+/// Output order, as `kubectl kustomize --reorder`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReorderArg {
+    /// kustomize's legacy kind order
+    Legacy,
+    /// input order
+    None,
+}
+
+/// Which files a kustomization may read, as `kubectl kustomize --load-restrictor`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum LoadRestrictorArg {
+    /// only files under the kustomization's directory
+    #[value(name = "LoadRestrictionsRootOnly")]
+    RootOnly,
+    /// any file
+    #[value(name = "LoadRestrictionsNone")]
+    None,
+}
 
 /// Arguments of `plumb render`.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
     /// The directory to render (a kustomization root or a directory of YAML)
     pub path: PathBuf,
+    /// Output order
+    #[arg(long, value_enum, default_value = "legacy")]
+    pub reorder: ReorderArg,
+    /// File load restrictions
+    #[arg(
+        long = "load-restrictor",
+        value_enum,
+        default_value = "LoadRestrictionsRootOnly"
+    )]
+    pub load_restrictor: LoadRestrictorArg,
 }
 
 pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!(
-        "{}: rendering is not available in this build yet",
-        args.path.display()
-    )
+    let opts = plumb_kustomize::Options {
+        reorder: match args.reorder {
+            ReorderArg::Legacy => plumb_kustomize::Reorder::Legacy,
+            ReorderArg::None => plumb_kustomize::Reorder::None,
+        },
+        load_restrictor: match args.load_restrictor {
+            LoadRestrictorArg::RootOnly => plumb_kustomize::LoadRestrictor::RootOnly,
+            LoadRestrictorArg::None => plumb_kustomize::LoadRestrictor::None,
+        },
+        repo_root: None,
+    };
+    let text = if plumb_kustomize::has_kustomization(&args.path) {
+        plumb_kustomize::build(&args.path, &opts)?
+    } else {
+        plumb_kustomize::render_plain_dir(&args.path)
+            .with_context(|| format!("rendering {}", args.path.display()))?
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(e.into()),
+        Ok(()) => Ok(ExitCode::SUCCESS),
+    }
 }

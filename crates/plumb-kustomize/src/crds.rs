@@ -1,0 +1,99 @@
+//! `crds`: OpenAPI definitions whose properties carry `x-kubernetes-object-ref-kind`
+//! add name-reference field specs, so renamed objects are followed into custom
+//! resources.
+
+use crate::error::{Error, Result};
+use crate::fieldspec::{FieldSpec, NameBackRef, TransformerConfig};
+use crate::resource::Gvk;
+use crate::yaml::{Node, parse_one};
+
+/// Reads a `crds` file (OpenAPI `definitions` keyed by Go type name) into `config`.
+pub fn merge_crd_config(text: &str, config: &mut TransformerConfig) -> Result<()> {
+    let doc = parse_one(text)
+        .map_err(|e| Error::msg(format!("invalid crd file: {e}")))?
+        .unwrap_or_else(Node::empty_map);
+    let Some(defs) = doc
+        .at(&["definitions"])
+        .and_then(Node::as_map)
+        .or_else(|| doc.as_map())
+    else {
+        return Ok(());
+    };
+    for (_, def) in defs.iter() {
+        let Some(kind) = def
+            .at(&["x-kubernetes-group-version-kind"])
+            .and_then(Node::as_seq)
+            .and_then(|s| s.first())
+            .and_then(|g| g.str_at(&["kind"]))
+            .map(str::to_string)
+            .or_else(|| {
+                def.str_at(&["properties", "kind", "default"])
+                    .map(str::to_string)
+            })
+        else {
+            continue;
+        };
+        walk(defs, def, &kind, String::new(), config, 0);
+    }
+    Ok(())
+}
+
+fn walk(
+    defs: &crate::yaml::Mapping,
+    def: &Node,
+    kind: &str,
+    prefix: String,
+    config: &mut TransformerConfig,
+    depth: usize,
+) {
+    if depth > 16 {
+        return;
+    }
+    let Some(props) = def.at(&["properties"]).and_then(Node::as_map) else {
+        return;
+    };
+    for (name, p) in props.iter() {
+        let path = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if let Some(ref_kind) = p.str_at(&["x-kubernetes-object-ref-kind"]) {
+            let gvk = Gvk {
+                kind: ref_kind.to_string(),
+                ..Gvk::default()
+            };
+            let spec = FieldSpec {
+                gvk: Gvk {
+                    kind: kind.to_string(),
+                    ..Gvk::default()
+                },
+                path: path.clone(),
+                create: false,
+            };
+            match config
+                .name_reference
+                .iter_mut()
+                .find(|b| b.gvk.kind == ref_kind)
+            {
+                Some(b) => {
+                    if !b.referrers.contains(&spec) {
+                        b.referrers.push(spec);
+                    }
+                }
+                None => config.name_reference.push(NameBackRef {
+                    gvk,
+                    referrers: vec![spec],
+                }),
+            }
+        }
+        let target = p
+            .str_at(&["$ref"])
+            .and_then(|r| r.rsplit('/').next())
+            .and_then(|r| defs.get(r));
+        match target {
+            Some(t) => walk(defs, t, kind, path, config, depth + 1),
+            None => walk(defs, p, kind, path, config, depth + 1),
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! Field specs: "this path, in objects of this kind" — where each transformer acts. The
+//! defaults are kustomize's built-in tables; `configurations:` files add to them.
+
+use crate::error::{Result, bail};
+use crate::resource::Gvk;
+use crate::yaml::{Node, parse_one};
+
+/// One place a transformer acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub gvk: Gvk,
+    pub path: String,
+    pub create: bool,
+}
+
+impl FieldSpec {
+    pub fn new(path: &str, create: bool) -> Self {
+        FieldSpec {
+            gvk: Gvk::default(),
+            path: path.to_string(),
+            create,
+        }
+    }
+
+    /// The path split at unescaped `/`, with `[]` markers dropped.
+    pub fn segments(&self) -> Vec<String> {
+        split_path(&self.path)
+    }
+
+    pub fn from_node(n: &Node) -> Result<FieldSpec> {
+        let Some(m) = n.as_map() else {
+            bail!("a fieldSpec must be a mapping");
+        };
+        let s = |k: &str| m.get(k).and_then(Node::as_str).unwrap_or("").to_string();
+        Ok(FieldSpec {
+            gvk: Gvk {
+                group: s("group"),
+                version: s("version"),
+                kind: s("kind"),
+            },
+            path: s("path"),
+            create: m.get("create").and_then(Node::as_str) == Some("true"),
+        })
+    }
+}
+
+/// Splits a field-spec path at `/` not escaped as `\/`.
+pub fn split_path(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'/') => {
+                cur.push('/');
+                chars.next();
+            }
+            '/' => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|s| s.strip_suffix("[]").map(str::to_string).unwrap_or(s))
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Visits the nodes at `segments` below `node`. Sequences met on the way are walked
+/// element by element. With `create`, missing mappings on the way and the final field
+/// are created (the final one as a null scalar for the visitor to fill).
+pub fn visit(
+    node: &mut Node,
+    segments: &[String],
+    create: bool,
+    f: &mut dyn FnMut(&mut Node) -> Result<()>,
+) -> Result<()> {
+    let Some((first, rest)) = segments.split_first() else {
+        return f(node);
+    };
+    match node {
+        Node::Seq(items) => {
+            for item in items {
+                visit(item, segments, create, f)?;
+            }
+            Ok(())
+        }
+        Node::Map(m) => {
+            let missing = m.get(first).is_none_or(|v| v.is_null() && !rest.is_empty());
+            if missing {
+                if !create {
+                    return Ok(());
+                }
+                let fresh = if rest.is_empty() {
+                    Node::null()
+                } else {
+                    Node::empty_map()
+                };
+                m.insert(first.clone(), fresh);
+            }
+            match m.get_mut(first) {
+                Some(child) => visit(child, rest, create, f),
+                None => Ok(()),
+            }
+        }
+        Node::Scalar(_) => Ok(()),
+    }
+}
+
+/// The built-in tables plus whatever `configurations:` added.
+#[derive(Debug, Clone, Default)]
+pub struct TransformerConfig {
+    pub name_prefix: Vec<FieldSpec>,
+    pub name_suffix: Vec<FieldSpec>,
+    pub namespace: Vec<FieldSpec>,
+    pub common_labels: Vec<FieldSpec>,
+    pub template_labels: Vec<FieldSpec>,
+    pub common_annotations: Vec<FieldSpec>,
+    pub images: Vec<FieldSpec>,
+    pub replicas: Vec<FieldSpec>,
+    pub var_reference: Vec<FieldSpec>,
+    pub name_reference: Vec<NameBackRef>,
+}
+
+/// Objects of kind `gvk` are referred to by name from `referrers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameBackRef {
+    pub gvk: Gvk,
+    pub referrers: Vec<FieldSpec>,
+}
+
+impl TransformerConfig {
+    /// kustomize's defaults.
+    pub fn builtin() -> TransformerConfig {
+        let mut c = TransformerConfig::default();
+        for text in [
+            defaults::NAME_REFERENCE,
+            defaults::COMMON_LABELS,
+            defaults::METADATA_LABELS,
+            defaults::COMMON_ANNOTATIONS,
+            defaults::NAMESPACE,
+            defaults::VAR_REFERENCE,
+            defaults::IMAGES,
+            defaults::REPLICAS,
+            defaults::PREFIX_SUFFIX,
+        ] {
+            let node = parse_one(text)
+                .ok()
+                .flatten()
+                .expect("the built-in field-spec tables are valid YAML");
+            c.merge_node(&node)
+                .expect("the built-in field-spec tables have the expected shape");
+        }
+        c
+    }
+
+    /// Adds the tables of a `configurations:` file.
+    pub fn merge_node(&mut self, node: &Node) -> Result<()> {
+        let Some(m) = node.as_map() else {
+            bail!("a transformer configuration must be a mapping");
+        };
+        for (key, value) in m.iter() {
+            if key == "nameReference" {
+                for item in value.as_seq().map(Vec::as_slice).unwrap_or_default() {
+                    let s = |k: &str| item.str_at(&[k]).unwrap_or("").to_string();
+                    let gvk = Gvk {
+                        group: s("group"),
+                        version: s("version"),
+                        kind: s("kind"),
+                    };
+                    let specs = specs_of(item.at(&["fieldSpecs"]))?;
+                    match self.name_reference.iter_mut().find(|b| b.gvk == gvk) {
+                        Some(b) => add_unique(&mut b.referrers, specs),
+                        None => self.name_reference.push(NameBackRef {
+                            gvk,
+                            referrers: specs,
+                        }),
+                    }
+                }
+                continue;
+            }
+            let specs = specs_of(Some(value))?;
+            let target = match key.as_str() {
+                "namePrefix" => &mut self.name_prefix,
+                "nameSuffix" => &mut self.name_suffix,
+                "namespace" => &mut self.namespace,
+                "commonLabels" => &mut self.common_labels,
+                "templateLabels" => &mut self.template_labels,
+                "commonAnnotations" => &mut self.common_annotations,
+                "images" => &mut self.images,
+                "replicas" => &mut self.replicas,
+                "varReference" => &mut self.var_reference,
+                "nameSpace" => &mut self.namespace,
+                other => bail!("unknown transformer configuration field {other:?}"),
+            };
+            add_unique(target, specs);
+        }
+        Ok(())
+    }
+
+    pub fn merge(&mut self, other: &TransformerConfig) {
+        add_unique(&mut self.name_prefix, other.name_prefix.clone());
+        add_unique(&mut self.name_suffix, other.name_suffix.clone());
+        add_unique(&mut self.namespace, other.namespace.clone());
+        add_unique(&mut self.common_labels, other.common_labels.clone());
+        add_unique(&mut self.template_labels, other.template_labels.clone());
+        add_unique(
+            &mut self.common_annotations,
+            other.common_annotations.clone(),
+        );
+        add_unique(&mut self.images, other.images.clone());
+        add_unique(&mut self.replicas, other.replicas.clone());
+        add_unique(&mut self.var_reference, other.var_reference.clone());
+        for b in &other.name_reference {
+            match self.name_reference.iter_mut().find(|x| x.gvk == b.gvk) {
+                Some(x) => add_unique(&mut x.referrers, b.referrers.clone()),
+                None => self.name_reference.push(b.clone()),
+            }
+        }
+    }
+}
+
+fn specs_of(node: Option<&Node>) -> Result<Vec<FieldSpec>> {
+    node.and_then(Node::as_seq)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(FieldSpec::from_node)
+        .collect()
+}
+
+fn add_unique(into: &mut Vec<FieldSpec>, specs: Vec<FieldSpec>) {
+    for s in specs {
+        if !into.contains(&s) {
+            into.push(s);
+        }
+    }
+}
+
+/// Selects the specs that apply to an object of `gvk`.
+pub fn specs_for<'a>(specs: &'a [FieldSpec], gvk: &'a Gvk) -> impl Iterator<Item = &'a FieldSpec> {
+    specs.iter().filter(move |s| gvk.selected_by(&s.gvk))
+}
+
+#[path = "fieldspec_defaults.rs"]
+mod defaults;

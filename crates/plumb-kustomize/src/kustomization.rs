@@ -1,0 +1,165 @@
+//! A kustomization file: read, checked for unknown and unsupported fields, and normalised
+//! the way kustomize does after unmarshalling (legacy fields folded into new ones).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result, bail};
+use crate::yaml::{Node, parse_one};
+
+/// Every field kustomize v5.5 accepts in a Kustomization or Component.
+const KNOWN_FIELDS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "crds",
+    "bases",
+    "components",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
+    "inventory",
+];
+
+/// A loaded kustomization.
+#[derive(Debug, Clone)]
+pub struct Kustomization {
+    /// The file it was read from.
+    pub file: PathBuf,
+    /// Its directory: relative entries resolve against it.
+    pub dir: PathBuf,
+    /// The fields (a mapping).
+    pub node: Node,
+    pub is_component: bool,
+}
+
+impl Kustomization {
+    pub fn parse(file: &Path, text: &str) -> Result<Kustomization> {
+        let node = parse_one(text)
+            .map_err(|e| Error::msg(format!("invalid YAML: {e}")).in_file(file))?
+            .unwrap_or_else(Node::empty_map);
+        let Some(map) = node.as_map() else {
+            return Err(Error::msg("a kustomization must be a mapping").in_file(file));
+        };
+        for (key, _) in map.iter() {
+            if !KNOWN_FIELDS.contains(&key.as_str()) {
+                return Err(Error::msg(format!(
+                    "invalid Kustomization: json: unknown field \"{key}\""
+                ))
+                .in_file(file));
+            }
+        }
+        let kind = node.str_at(&["kind"]).unwrap_or("Kustomization");
+        let is_component = match kind {
+            "" | "Kustomization" => false,
+            "Component" => true,
+            other => {
+                return Err(Error::msg(format!(
+                    "kind {other:?} is not Kustomization or Component"
+                ))
+                .in_file(file));
+            }
+        };
+        for (field, what) in [
+            ("helmCharts", "helm chart inflation"),
+            ("helmChartInflationGenerator", "helm chart inflation"),
+            ("helmGlobals", "helm chart inflation"),
+        ] {
+            if map.get(field).is_some_and(|v| !v.is_null()) {
+                return Err(Error::msg(format!(
+                    "{what} is not supported by plumb's native kustomize"
+                ))
+                .in_file(file)
+                .at_entry(field));
+            }
+        }
+        let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(Kustomization {
+            file: file.to_path_buf(),
+            dir,
+            node,
+            is_component,
+        })
+    }
+
+    pub fn get(&self, field: &str) -> Option<&Node> {
+        self.node
+            .as_map()
+            .and_then(|m| m.get(field))
+            .filter(|n| !n.is_null())
+    }
+
+    pub fn str_field(&self, field: &str) -> Option<&str> {
+        self.get(field).and_then(Node::as_str)
+    }
+
+    /// A list of strings (`resources`, `components`, …).
+    pub fn strings(&self, field: &str) -> Result<Vec<String>> {
+        match self.get(field) {
+            None => Ok(Vec::new()),
+            Some(Node::Seq(items)) => items
+                .iter()
+                .map(|i| {
+                    i.as_str().map(str::to_string).ok_or_else(|| {
+                        Error::msg(format!("{field} entries must be strings")).in_file(&self.file)
+                    })
+                })
+                .collect(),
+            Some(_) => bail!("{}: {field} must be a list", self.file.display()),
+        }
+    }
+
+    /// A list of nodes.
+    pub fn items(&self, field: &str) -> &[Node] {
+        self.get(field)
+            .and_then(Node::as_seq)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// `resources` followed by the legacy `bases`.
+    pub fn resources(&self) -> Result<Vec<String>> {
+        let mut r = self.strings("resources")?;
+        r.extend(self.strings("bases")?);
+        Ok(r)
+    }
+
+    /// A string map field (`commonLabels`, `commonAnnotations`) as pairs in file order.
+    pub fn string_map(&self, field: &str) -> Vec<(String, String)> {
+        self.get(field)
+            .and_then(Node::as_map)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| {
+                        let text = v.as_scalar().map(|s| s.value.clone()).unwrap_or_default();
+                        (k.clone(), text)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}

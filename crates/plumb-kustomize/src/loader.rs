@@ -1,0 +1,154 @@
+//! Reading files under kustomize's load restrictions: a kustomization reads files under
+//! its own directory only (unless `LoadRestrictionsNone`), and nothing outside the
+//! repository root is read at all. Paths are resolved through symlinks before checking.
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::LoadRestrictor;
+use crate::error::{Error, Result, bail};
+
+/// Largest file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 32 << 20;
+
+/// The kustomization file names kustomize recognises, in its order of preference.
+pub const KUSTOMIZATION_FILES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// Filesystem access for one build.
+#[derive(Debug, Clone)]
+pub struct Loader {
+    pub restrictor: LoadRestrictor,
+    /// Canonical repository root, when confined.
+    pub repo_root: Option<PathBuf>,
+}
+
+impl Loader {
+    pub fn new(restrictor: LoadRestrictor, repo_root: Option<&Path>) -> Result<Loader> {
+        let repo_root = match repo_root {
+            Some(r) => Some(
+                r.canonicalize()
+                    .map_err(|e| Error::msg(format!("repository root {}: {e}", r.display())))?,
+            ),
+            None => None,
+        };
+        Ok(Loader {
+            restrictor,
+            repo_root,
+        })
+    }
+
+    /// Resolves `path` (through symlinks) and checks it is inside the repository.
+    pub fn resolve(&self, path: &Path) -> Result<PathBuf> {
+        let canon = path.canonicalize().map_err(|e| {
+            Error::msg(format!(
+                "evalsymlink failure on '{}' : {}",
+                path.display(),
+                io_text(&e)
+            ))
+        })?;
+        if let Some(root) = &self.repo_root
+            && !canon.starts_with(root)
+        {
+            bail!(
+                "security; file '{}' is not in or below the repository root '{}'",
+                canon.display(),
+                root.display()
+            );
+        }
+        Ok(canon)
+    }
+
+    /// Reads a file that a kustomization at `kust_dir` names, with the root-only rule
+    /// applied unless `allow_outside` (entries of `resources`).
+    pub fn read_file(&self, kust_dir: &Path, path: &Path, allow_outside: bool) -> Result<String> {
+        let canon = self.resolve(path)?;
+        if !allow_outside && self.restrictor == LoadRestrictor::RootOnly {
+            let root = self.resolve(kust_dir)?;
+            if !canon.starts_with(&root) {
+                bail!(
+                    "security; file '{}' is not in or below '{}'",
+                    canon.display(),
+                    root.display()
+                );
+            }
+        }
+        if canon.is_dir() {
+            bail!("'{}' is a directory", path.display());
+        }
+        let meta = std::fs::metadata(&canon).map_err(|e| Error::msg(io_text(&e)))?;
+        if meta.len() > MAX_FILE_BYTES {
+            bail!(
+                "file '{}' is {} bytes, over the {MAX_FILE_BYTES}-byte limit",
+                path.display(),
+                meta.len()
+            );
+        }
+        let bytes = std::fs::read(&canon).map_err(|e| Error::msg(io_text(&e)))?;
+        String::from_utf8(bytes)
+            .map_err(|_| Error::msg(format!("file '{}' is not UTF-8", path.display())))
+    }
+
+    /// Reads raw bytes (generator file sources), root-only rule applied.
+    pub fn read_bytes(&self, kust_dir: &Path, path: &Path) -> Result<Vec<u8>> {
+        let canon = self.resolve(path)?;
+        if self.restrictor == LoadRestrictor::RootOnly {
+            let root = self.resolve(kust_dir)?;
+            if !canon.starts_with(&root) {
+                bail!(
+                    "security; file '{}' is not in or below '{}'",
+                    canon.display(),
+                    root.display()
+                );
+            }
+        }
+        let meta = std::fs::metadata(&canon).map_err(|e| Error::msg(io_text(&e)))?;
+        if meta.len() > MAX_FILE_BYTES {
+            bail!("file '{}' is over the size limit", path.display());
+        }
+        std::fs::read(&canon).map_err(|e| Error::msg(io_text(&e)))
+    }
+
+    /// The kustomization file of a directory, if there is one. More than one is an error.
+    pub fn find_kustomization(&self, dir: &Path) -> Result<Option<PathBuf>> {
+        let mut found = Vec::new();
+        for name in KUSTOMIZATION_FILES {
+            let p = dir.join(name);
+            if p.is_file() {
+                found.push(p);
+            }
+        }
+        if found.len() > 1 {
+            bail!(
+                "Found multiple kustomization files under: {}",
+                dir.display()
+            );
+        }
+        Ok(found.pop())
+    }
+}
+
+/// Joins a relative entry to a directory and normalises `.` and `..` lexically.
+pub fn join_clean(dir: &Path, entry: &str) -> PathBuf {
+    let joined = dir.join(entry);
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn io_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,205 @@
+//! Strategic merge as kustomize (kyaml merge2) applies it: maps merge, `null` deletes,
+//! lists merge by the Kubernetes merge keys where the schema declares a merge strategy
+//! (patch elements first, then the remaining original elements) and are replaced
+//! otherwise; `$patch: delete|replace`, `$retainKeys`, `$setElementOrder` and
+//! `$deleteFromPrimitiveList` directives are honoured.
+
+use plumb_schema::Node as Schema;
+
+use crate::yaml::{Mapping, Node};
+
+/// Merges `patch` into `dest`. `None` means the patch deleted the value.
+pub fn merge(dest: Option<Node>, patch: &Node, schema: Option<Schema<'_>>) -> Option<Node> {
+    match patch {
+        Node::Map(p) => merge_map(dest, p, schema),
+        Node::Seq(items) => Some(merge_list(dest, items, schema)),
+        Node::Scalar(_) => Some(patch.clone()),
+    }
+}
+
+fn directive(m: &Mapping) -> Option<&str> {
+    m.get("$patch").and_then(Node::as_str)
+}
+
+fn merge_map(dest: Option<Node>, p: &Mapping, schema: Option<Schema<'_>>) -> Option<Node> {
+    match directive(p) {
+        Some("delete") => return None,
+        Some("replace") => return Some(clean(&Node::Map(p.clone()))),
+        _ => {}
+    }
+    let mut d = match dest {
+        Some(Node::Map(m)) => m,
+        _ => Mapping::new(),
+    };
+    for (k, v) in p.iter() {
+        if k.starts_with('$') {
+            continue;
+        }
+        if v.is_null() {
+            d.remove(k);
+            continue;
+        }
+        let child_schema = schema.and_then(|s| s.field(k));
+        let cur = d.get(k).cloned();
+        match merge(cur, v, child_schema) {
+            Some(n) => d.insert(k.clone(), n),
+            None => {
+                d.remove(k);
+            }
+        }
+    }
+    for (k, v) in p.iter() {
+        if let Some(field) = k.strip_prefix("$deleteFromPrimitiveList/") {
+            let gone: Vec<&str> = v
+                .as_seq()
+                .map(|s| s.iter().filter_map(Node::as_str).collect())
+                .unwrap_or_default();
+            if let Some(Node::Seq(items)) = d.get_mut(field) {
+                items.retain(|i| !i.as_str().is_some_and(|s| gone.contains(&s)));
+            }
+        }
+    }
+    for (k, v) in p.iter() {
+        if let Some(field) = k.strip_prefix("$setElementOrder/") {
+            let key = schema
+                .and_then(|s| s.field(field))
+                .and_then(|s| s.patch_merge_key().map(str::to_string));
+            if let (Some(Node::Seq(items)), Some(order)) = (d.get_mut(field), v.as_seq()) {
+                reorder(items, order, key.as_deref());
+            }
+        }
+    }
+    if let Some(keep) = p.get("$retainKeys").and_then(Node::as_seq) {
+        let keep: Vec<&str> = keep.iter().filter_map(Node::as_str).collect();
+        d.entries.retain(|(k, _)| keep.contains(&k.as_str()));
+    }
+    Some(Node::Map(d))
+}
+
+fn reorder(items: &mut Vec<Node>, order: &[Node], key: Option<&str>) {
+    let ident = |n: &Node| -> Option<String> {
+        match key {
+            Some(k) => n.str_at(&[k]).map(str::to_string),
+            None => n.as_str().map(str::to_string),
+        }
+    };
+    let wanted: Vec<String> = order.iter().filter_map(&ident).collect();
+    let mut ordered: Vec<Node> = Vec::with_capacity(items.len());
+    for w in &wanted {
+        if let Some(pos) = items.iter().position(|i| ident(i).as_deref() == Some(w)) {
+            ordered.push(items.remove(pos));
+        }
+    }
+    ordered.append(items);
+    *items = ordered;
+}
+
+fn merge_list(dest: Option<Node>, patch: &[Node], schema: Option<Schema<'_>>) -> Node {
+    let replace_directive = patch.iter().any(|e| {
+        e.as_map()
+            .is_some_and(|m| directive(m) == Some("replace") && m.len() == 1)
+    });
+    let strategy_merge = schema.is_some_and(|s| s.merges());
+    if replace_directive || !strategy_merge {
+        let kept: Vec<Node> = patch
+            .iter()
+            .filter(|e| {
+                !e.as_map()
+                    .is_some_and(|m| directive(m).is_some() && m.len() == 1)
+            })
+            .map(clean)
+            .collect();
+        return Node::Seq(kept);
+    }
+    let schema = schema.expect("strategy_merge implies a schema");
+    let keys: Vec<String> = if !schema.list_map_keys().is_empty() {
+        schema.list_map_keys().to_vec()
+    } else {
+        schema
+            .patch_merge_key()
+            .map(|k| vec![k.to_string()])
+            .unwrap_or_default()
+    };
+    let dest_items = match dest {
+        Some(Node::Seq(items)) => items,
+        _ => Vec::new(),
+    };
+    if keys.is_empty() {
+        // A primitive list with a merge strategy (finalizers): union, patch first.
+        let mut out: Vec<Node> = Vec::new();
+        for n in patch.iter().chain(dest_items.iter()) {
+            if !out.iter().any(|o| o.as_str() == n.as_str()) {
+                out.push(n.clone());
+            }
+        }
+        return Node::Seq(out);
+    }
+    let item_schema = schema.items();
+    let key_of = |n: &Node, only: &[String]| -> Vec<(String, String)> {
+        only.iter()
+            .filter_map(|k| {
+                n.at(&[k.as_str()])
+                    .and_then(Node::as_scalar)
+                    .map(|s| (k.clone(), s.value.clone()))
+            })
+            .collect()
+    };
+    let matches = |d: &Node, pk: &[(String, String)]| -> bool {
+        !pk.is_empty()
+            && pk.iter().all(|(k, v)| {
+                d.at(&[k.as_str()])
+                    .and_then(Node::as_scalar)
+                    .is_some_and(|s| s.value == *v)
+            })
+    };
+    let mut used = vec![false; dest_items.len()];
+    let mut out: Vec<Node> = Vec::new();
+    for p in patch {
+        let pk = key_of(p, &keys);
+        let found = dest_items
+            .iter()
+            .enumerate()
+            .find(|(i, d)| !used[*i] && matches(d, &pk))
+            .map(|(i, _)| i);
+        let base = found.map(|i| {
+            used[i] = true;
+            dest_items[i].clone()
+        });
+        if let Some(merged) = merge(base, p, item_schema) {
+            if !pk.is_empty() && merged.as_map().is_some_and(|m| m.is_empty()) {
+                continue;
+            }
+            out.push(merged);
+        }
+    }
+    for (i, d) in dest_items.into_iter().enumerate() {
+        if !used[i] {
+            out.push(d);
+        }
+    }
+    Node::Seq(out)
+}
+
+/// A patch value with directives removed, as it lands in the object.
+pub fn clean(n: &Node) -> Node {
+    match n {
+        Node::Map(m) => {
+            let mut out = Mapping::new();
+            for (k, v) in m.iter() {
+                if k.starts_with('$') {
+                    continue;
+                }
+                out.entries.push((k.clone(), clean(v)));
+            }
+            Node::Map(out)
+        }
+        Node::Seq(items) => Node::Seq(
+            items
+                .iter()
+                .filter(|e| e.as_map().is_none_or(|m| directive(m) != Some("delete")))
+                .map(clean)
+                .collect(),
+        ),
+        Node::Scalar(_) => n.clone(),
+    }
+}

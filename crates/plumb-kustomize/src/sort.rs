@@ -1,0 +1,104 @@
+//! Output order: kustomize's legacy kind order (optionally customised by
+//! `sortOptions.legacySortOptions`) or input order (`fifo`, `--reorder none`).
+
+use crate::Reorder;
+use crate::error::{Result, bail};
+use crate::kustomization::Kustomization;
+use crate::resource::{Gvk, Resource};
+use crate::yaml::Node;
+
+const ORDER_FIRST: &[&str] = &[
+    "Namespace",
+    "ResourceQuota",
+    "StorageClass",
+    "CustomResourceDefinition",
+    "ServiceAccount",
+    "PodSecurityPolicy",
+    "Role",
+    "ClusterRole",
+    "RoleBinding",
+    "ClusterRoleBinding",
+    "ConfigMap",
+    "Secret",
+    "Endpoints",
+    "Service",
+    "LimitRange",
+    "PriorityClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "Deployment",
+    "StatefulSet",
+    "CronJob",
+    "PodDisruptionBudget",
+];
+const ORDER_LAST: &[&str] = &[
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// Sorts as the kustomization's `sortOptions` say, else as `reorder` says.
+pub fn apply(res: &mut [Resource], k: &Kustomization, reorder: Reorder) -> Result<()> {
+    let opts = k.get("sortOptions");
+    let order = opts.and_then(|o| o.str_at(&["order"]));
+    match order {
+        Some("fifo") => return Ok(()),
+        Some("legacy") => {}
+        Some(other) => {
+            bail!("the field 'sortOptions.order' must be one of [legacy fifo], got {other:?}")
+        }
+        None => {
+            if reorder == Reorder::None {
+                return Ok(());
+            }
+        }
+    }
+    let list = |key: &str, default: &[&str]| -> Vec<String> {
+        opts.and_then(|o| o.at(&["legacySortOptions", key]))
+            .and_then(Node::as_seq)
+            .map(|s| {
+                s.iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_else(|| default.iter().map(|s| s.to_string()).collect())
+    };
+    let first = list("orderFirst", ORDER_FIRST);
+    let last = list("orderLast", ORDER_LAST);
+    let rank = |kind: &str| -> i64 {
+        if let Some(i) = first.iter().position(|k| k == kind) {
+            return i as i64 - first.len() as i64;
+        }
+        if let Some(i) = last.iter().position(|k| k == kind) {
+            return 1 + i as i64;
+        }
+        0
+    };
+    let gvk_string = |g: &Gvk| {
+        let or = |s: &str, d: &str| {
+            if s.is_empty() {
+                d.to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        format!(
+            "{}_{}_{}",
+            or(&g.group, "~G"),
+            or(&g.version, "~V"),
+            or(&g.kind, "~K")
+        )
+    };
+    res.sort_by(|a, b| {
+        let (ga, gb) = (a.gvk(), b.gvk());
+        if ga != gb {
+            let (ra, rb) = (rank(&ga.kind), rank(&gb.kind));
+            if ra != rb {
+                return ra.cmp(&rb);
+            }
+            return gvk_string(&ga).cmp(&gvk_string(&gb));
+        }
+        let (ia, ib) = (a.id(), b.id());
+        (ia.namespace.as_str(), ia.name.as_str()).cmp(&(ib.namespace.as_str(), ib.name.as_str()))
+    });
+    Ok(())
+}

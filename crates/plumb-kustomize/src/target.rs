@@ -1,0 +1,371 @@
+//! Accumulating a kustomization: resources and components, then generators, then the
+//! built-in transformers in kustomize's order, then the configured plugins.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result, bail};
+use crate::fieldspec::TransformerConfig;
+use crate::generate::{GenKind, GenOptions, generate};
+use crate::kustomization::Kustomization;
+use crate::loader::{Loader, join_clean};
+use crate::patch;
+use crate::plugins;
+use crate::resource::{Behavior, Resource};
+use crate::transform::{self, LabelEntry, SubjectMode, images::ImageEntry};
+use crate::yaml::{Node, parse_documents};
+
+/// Deepest chain of kustomizations followed.
+pub const MAX_DEPTH: usize = 64;
+
+/// What a kustomization produced.
+#[derive(Debug, Clone, Default)]
+pub struct Accumulated {
+    pub resources: Vec<Resource>,
+    pub config: TransformerConfig,
+    pub vars: Vec<Node>,
+}
+
+/// Build-wide state: the loader and the chain of roots being visited.
+pub struct Ctx<'a> {
+    pub loader: &'a Loader,
+    pub stack: Vec<PathBuf>,
+}
+
+impl Ctx<'_> {
+    /// Loads the kustomization in `dir`.
+    pub fn load_kustomization(&self, dir: &Path) -> Result<Kustomization> {
+        let file = self.loader.find_kustomization(dir)?.ok_or_else(|| {
+            Error::msg(format!(
+                "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
+                dir.display()
+            ))
+        })?;
+        let text = self.loader.read_file(dir, &file, false)?;
+        Kustomization::parse(&file, &text)
+    }
+
+    /// Accumulates a kustomization directory into `acc` (a component runs on its
+    /// parent's accumulation; a kustomization starts empty).
+    pub fn accumulate(&mut self, dir: &Path, acc: &mut Accumulated) -> Result<Kustomization> {
+        let canon = self.loader.resolve(dir)?;
+        for visited in &self.stack {
+            if visited.starts_with(&canon) {
+                bail!(
+                    "cycle detected: candidate root '{}' contains visited root '{}'",
+                    canon.display(),
+                    visited.display()
+                );
+            }
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            bail!("kustomizations nested deeper than {MAX_DEPTH} levels");
+        }
+        self.stack.push(canon);
+        let k = self.load_kustomization(dir)?;
+        let result = self.accumulate_kustomization(&k, acc);
+        self.stack.pop();
+        result.map_err(|e| e.in_file(&k.file))?;
+        Ok(k)
+    }
+
+    fn accumulate_kustomization(&mut self, k: &Kustomization, acc: &mut Accumulated) -> Result<()> {
+        for entry in k.resources()? {
+            self.add_resource_entry(k, &entry, acc)
+                .map_err(|e| e.in_file(&k.file).at_entry(format!("resources: {entry}")))?;
+        }
+        for entry in k.strings("components")? {
+            let dir = join_clean(&k.dir, &entry);
+            if !dir.is_dir() {
+                return Err(Error::msg(format!(
+                    "'{}' must be a directory containing a Component",
+                    dir.display()
+                ))
+                .in_file(&k.file)
+                .at_entry(format!("components: {entry}")));
+            }
+            let sub = self.accumulate(&dir, acc)?;
+            if !sub.is_component {
+                bail!(
+                    "{}: components: {entry}: expected kind 'Component' for path '{}' but got 'Kustomization'",
+                    k.file.display(),
+                    dir.display()
+                );
+            }
+        }
+        for entry in k.strings("configurations")? {
+            let path = join_clean(&k.dir, &entry);
+            let text = self
+                .loader
+                .read_file(&k.dir, &path, false)
+                .map_err(|e| e.at_entry(format!("configurations: {entry}")))?;
+            for doc in parse_documents(&text)
+                .map_err(|e| {
+                    Error::msg(e.to_string()).at_entry(format!("configurations: {entry}"))
+                })?
+                .into_iter()
+                .flatten()
+            {
+                acc.config.merge_node(&doc)?;
+            }
+        }
+        for entry in k.strings("crds")? {
+            let path = join_clean(&k.dir, &entry);
+            let text = self
+                .loader
+                .read_file(&k.dir, &path, false)
+                .map_err(|e| e.at_entry(format!("crds: {entry}")))?;
+            crate::crds::merge_crd_config(&text, &mut acc.config)
+                .map_err(|e| e.at_entry(format!("crds: {entry}")))?;
+        }
+        self.run_generators(k, acc)?;
+        self.run_transformers(k, acc)?;
+        for v in k.items("vars") {
+            acc.vars.push(v.clone());
+        }
+        Ok(())
+    }
+
+    fn add_resource_entry(
+        &mut self,
+        k: &Kustomization,
+        entry: &str,
+        acc: &mut Accumulated,
+    ) -> Result<()> {
+        if entry.contains("://") || entry.starts_with("github.com/") || entry.starts_with("git@") {
+            bail!("remote resources are not supported by plumb's native kustomize");
+        }
+        let path = join_clean(&k.dir, entry);
+        if path.is_dir() {
+            let mut sub = Accumulated::default();
+            let subk = self.accumulate(&path, &mut sub)?;
+            if subk.is_component {
+                bail!("expected kind != 'Component' for path '{}'", path.display());
+            }
+            for r in sub.resources {
+                append_unique(&mut acc.resources, r)?;
+            }
+            acc.config.merge(&sub.config);
+            acc.vars.extend(sub.vars);
+            return Ok(());
+        }
+        let text = self.loader.read_file(&k.dir, &path, false)?;
+        for r in resources_from_text(&text)? {
+            append_unique(&mut acc.resources, r)?;
+        }
+        Ok(())
+    }
+
+    fn run_generators(&mut self, k: &Kustomization, acc: &mut Accumulated) -> Result<()> {
+        let defaults = GenOptions::from_node(k.get("generatorOptions"));
+        for (field, kind) in [
+            ("configMapGenerator", GenKind::ConfigMap),
+            ("secretGenerator", GenKind::Secret),
+        ] {
+            for (i, g) in k.items(field).iter().enumerate() {
+                let r = generate(self.loader, &k.dir, kind, g, &defaults)
+                    .map_err(|e| e.at_entry(format!("{field}[{i}]")))?;
+                absorb(&mut acc.resources, r).map_err(|e| e.at_entry(format!("{field}[{i}]")))?;
+            }
+        }
+        for entry in k.strings("generators")? {
+            for cfg in plugins::load_configs(self, k, &entry)? {
+                plugins::run_generator(self, k, &cfg, acc)
+                    .map_err(|e| e.at_entry(format!("generators: {entry}")))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn run_transformers(&mut self, k: &Kustomization, acc: &mut Accumulated) -> Result<()> {
+        let res = &mut acc.resources;
+        let cfg = acc.config.clone();
+        for (i, entry) in k.items("patchesStrategicMerge").iter().enumerate() {
+            let text = entry.as_str().unwrap_or_default();
+            patch::apply_psm(res, self.loader, &k.dir, text)
+                .map_err(|e| e.at_entry(format!("patchesStrategicMerge[{i}]")))?;
+        }
+        for (i, entry) in k.items("patches").iter().enumerate() {
+            patch::apply_entry(res, self.loader, &k.dir, entry)
+                .map_err(|e| e.at_entry(format!("patches[{i}]")))?;
+        }
+        if let Some(ns) = k.str_field("namespace") {
+            transform::namespace(res, ns, &cfg.namespace, SubjectMode::DefaultOnly, false)?;
+        }
+        let prefix = k.str_field("namePrefix").unwrap_or("");
+        transform::prefix_suffix(res, prefix, "", &cfg.name_prefix)?;
+        let suffix = k.str_field("nameSuffix").unwrap_or("");
+        transform::prefix_suffix(res, "", suffix, &cfg.name_suffix)?;
+        let common = k.string_map("commonLabels");
+        transform::set_pairs(res, &common, &cfg.common_labels)?;
+        for l in k.items("labels") {
+            let entry = LabelEntry::from_node(l)?;
+            transform::set_pairs(res, &entry.pairs, &entry.specs(&cfg))?;
+        }
+        let annotations = k.string_map("commonAnnotations");
+        transform::set_pairs(res, &annotations, &cfg.common_annotations)?;
+        for (i, entry) in k.items("patchesJson6902").iter().enumerate() {
+            patch::apply_json6902_entry(res, self.loader, &k.dir, entry)
+                .map_err(|e| e.at_entry(format!("patchesJson6902[{i}]")))?;
+        }
+        for r in k.items("replicas") {
+            let name = r.str_at(&["name"]).unwrap_or("");
+            let count = r
+                .str_at(&["count"])
+                .and_then(|c| c.parse::<i64>().ok())
+                .ok_or_else(|| Error::msg(format!("replicas: {name}: count must be an integer")))?;
+            transform::replicas(res, name, count, &cfg.replicas)?;
+        }
+        for img in k.items("images") {
+            let entry = ImageEntry::from_node(img)?;
+            transform::images::apply(res, &entry, &cfg.images)?;
+        }
+        for (i, r) in k.items("replacements").iter().enumerate() {
+            crate::replacements::apply_entry(res, self.loader, &k.dir, r)
+                .map_err(|e| e.at_entry(format!("replacements[{i}]")))?;
+        }
+        for entry in k.strings("transformers")? {
+            for cfg_node in plugins::load_configs(self, k, &entry)? {
+                plugins::run_transformer(self, k, &cfg_node, acc)
+                    .map_err(|e| e.at_entry(format!("transformers: {entry}")))?;
+            }
+        }
+        for entry in k.strings("validators")? {
+            plugins::load_configs(self, k, &entry)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads the objects of a YAML (or JSON) text, flattening `List` kinds.
+pub fn resources_from_text(text: &str) -> Result<Vec<Resource>> {
+    let docs = parse_documents(text).map_err(|e| Error::msg(format!("invalid YAML: {e}")))?;
+    let mut out = Vec::new();
+    for doc in docs.into_iter().flatten() {
+        let is_list = doc.str_at(&["kind"]).is_some_and(|k| k.ends_with("List"))
+            && doc
+                .at(&["items"])
+                .is_some_and(|i| matches!(i, Node::Seq(_)));
+        if is_list {
+            for item in doc
+                .at(&["items"])
+                .and_then(Node::as_seq)
+                .into_iter()
+                .flatten()
+            {
+                out.push(checked(item.clone())?);
+            }
+        } else {
+            out.push(checked(doc)?);
+        }
+    }
+    Ok(out)
+}
+
+fn checked(node: Node) -> Result<Resource> {
+    let r = Resource::new(node)?;
+    if r.kind().is_empty() {
+        bail!("missing Resource metadata: kind not set");
+    }
+    if r.name().is_empty() && r.node.str_at(&["metadata", "generateName"]).is_none() {
+        bail!(
+            "missing metadata.name in object {{{} {}}}",
+            r.api_version(),
+            r.kind()
+        );
+    }
+    Ok(r)
+}
+
+fn same_id(a: &Resource, b: &Resource) -> bool {
+    let (ia, ib) = (a.id(), b.id());
+    ia.gvk == ib.gvk && ia.name == ib.name && ia.effective_ns() == ib.effective_ns()
+}
+
+/// Appends a resource, refusing a second object with the same id.
+pub fn append_unique(list: &mut Vec<Resource>, r: Resource) -> Result<()> {
+    if list.iter().any(|x| same_id(x, &r)) {
+        bail!(
+            "may not add resource with an already registered id: {}",
+            r.id().display()
+        );
+    }
+    list.push(r);
+    Ok(())
+}
+
+/// Adds a generated object according to its behavior.
+pub fn absorb(list: &mut Vec<Resource>, mut r: Resource) -> Result<()> {
+    let id = r.id();
+    let pos = list.iter().position(|x| {
+        x.all_ids().iter().any(|xi| {
+            xi.gvk == id.gvk && xi.name == id.name && xi.effective_ns() == id.effective_ns()
+        })
+    });
+    match (r.behavior, pos) {
+        (Behavior::Create | Behavior::Unspecified, None) => {
+            list.push(r);
+            Ok(())
+        }
+        (Behavior::Create | Behavior::Unspecified, Some(_)) => bail!(
+            "id {} exists; behavior must be merge or replace",
+            id.display()
+        ),
+        (Behavior::Merge | Behavior::Replace, None) => bail!(
+            "id {} does not exist; cannot merge or replace",
+            id.display()
+        ),
+        (b, Some(i)) => {
+            let old = &list[i];
+            if b == Behavior::Merge {
+                for field in ["data", "binaryData"] {
+                    let mut merged = old
+                        .node
+                        .at(&[field])
+                        .and_then(Node::as_map)
+                        .cloned()
+                        .unwrap_or_default();
+                    if let Some(new) = r.node.at(&[field]).and_then(Node::as_map) {
+                        for (k, v) in new.iter() {
+                            merged.insert(k.clone(), v.clone());
+                        }
+                    }
+                    if !merged.is_empty() {
+                        r.map_mut().insert(field, Node::Map(merged));
+                    }
+                }
+            }
+            for field in ["labels", "annotations"] {
+                let mut merged = old
+                    .node
+                    .at(&["metadata", field])
+                    .and_then(Node::as_map)
+                    .cloned()
+                    .unwrap_or_default();
+                if let Some(new) = r.node.at(&["metadata", field]).and_then(Node::as_map) {
+                    for (k, v) in new.iter() {
+                        merged.insert(k.clone(), v.clone());
+                    }
+                }
+                if !merged.is_empty() {
+                    r.map_mut()
+                        .map_entry("metadata")
+                        .insert(field, Node::Map(merged));
+                }
+            }
+            let meta = r.map_mut().map_entry("metadata");
+            meta.insert("name", Node::string(old.name().to_string()));
+            if old.namespace().is_empty() {
+                meta.remove("namespace");
+            } else {
+                meta.insert("namespace", Node::string(old.namespace().to_string()));
+            }
+            r.prev_ids = old.prev_ids.clone();
+            r.prefixes = old.prefixes.clone();
+            r.suffixes = old.suffixes.clone();
+            r.needs_hash = old.needs_hash;
+            r.behavior = Behavior::Unspecified;
+            list[i] = r;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The built-in transformers that act on field specs: namespace, name prefix and suffix,
+//! labels, annotations, replicas. Images and name references have their own files.
+
+pub mod images;
+pub mod nameref;
+
+use crate::error::Result;
+use crate::fieldspec::{FieldSpec, TransformerConfig, specs_for, visit};
+use crate::resource::{Gvk, Resource};
+use crate::yaml::{Mapping, Node};
+
+/// Kinds a name prefix or suffix never touches.
+fn prefix_skipped(gvk: &Gvk) -> bool {
+    gvk.kind == "CustomResourceDefinition"
+        || gvk.kind == "Namespace"
+        || (gvk.kind == "APIService" && gvk.group == "apiregistration.k8s.io")
+}
+
+/// `namePrefix` / `nameSuffix`.
+pub fn prefix_suffix(
+    res: &mut [Resource],
+    prefix: &str,
+    suffix: &str,
+    specs: &[FieldSpec],
+) -> Result<()> {
+    if prefix.is_empty() && suffix.is_empty() {
+        return Ok(());
+    }
+    for r in res.iter_mut() {
+        let gvk = r.gvk();
+        if prefix_skipped(&gvk) {
+            continue;
+        }
+        r.remember_id();
+        let mut touched = false;
+        for fs in specs_for(specs, &gvk) {
+            visit(&mut r.node, &fs.segments(), fs.create, &mut |n| {
+                if let Some(s) = n.as_str() {
+                    let v = format!("{prefix}{s}{suffix}");
+                    *n = Node::string(v);
+                    touched = true;
+                }
+                Ok(())
+            })?;
+        }
+        if touched {
+            if !prefix.is_empty() {
+                r.prefixes.push(prefix.to_string());
+            }
+            if !suffix.is_empty() {
+                r.suffixes.push(suffix.to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How RoleBinding subjects take the namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubjectMode {
+    DefaultOnly,
+    AllServiceAccounts,
+    None,
+}
+
+/// `namespace`.
+pub fn namespace(
+    res: &mut [Resource],
+    ns: &str,
+    specs: &[FieldSpec],
+    mode: SubjectMode,
+    unset_only: bool,
+) -> Result<()> {
+    if ns.is_empty() {
+        return Ok(());
+    }
+    for r in res.iter_mut() {
+        let gvk = r.gvk();
+        let cluster = r.is_cluster_scoped();
+        r.remember_id();
+        for fs in specs_for(specs, &gvk) {
+            let segs = fs.segments();
+            if segs.first().map(String::as_str) == Some("subjects") {
+                continue;
+            }
+            let is_meta_ns = segs == ["metadata", "namespace"];
+            if is_meta_ns && cluster {
+                continue;
+            }
+            visit(&mut r.node, &segs, fs.create, &mut |n| {
+                if unset_only && n.as_str().is_some_and(|s| !s.is_empty()) {
+                    return Ok(());
+                }
+                *n = Node::string(ns);
+                Ok(())
+            })?;
+        }
+        if matches!(gvk.kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
+            subjects(r, ns, mode);
+        }
+    }
+    Ok(())
+}
+
+fn subjects(r: &mut Resource, ns: &str, mode: SubjectMode) {
+    let Some(Node::Seq(items)) = r.map_mut().get_mut("subjects") else {
+        return;
+    };
+    for s in items.iter_mut() {
+        let Some(m) = s.as_map_mut() else { continue };
+        let set = match mode {
+            SubjectMode::None => false,
+            SubjectMode::AllServiceAccounts => {
+                m.get("kind").and_then(Node::as_str) == Some("ServiceAccount")
+            }
+            SubjectMode::DefaultOnly => {
+                m.get("namespace").and_then(Node::as_str) == Some("default")
+            }
+        };
+        if set {
+            m.insert("namespace", Node::string(ns));
+        }
+    }
+}
+
+/// Sets string pairs into the maps at `specs` (labels, annotations, selectors).
+pub fn set_pairs(
+    res: &mut [Resource],
+    pairs: &[(String, String)],
+    specs: &[FieldSpec],
+) -> Result<()> {
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    for r in res.iter_mut() {
+        let gvk = r.gvk();
+        for fs in specs_for(specs, &gvk) {
+            visit(&mut r.node, &fs.segments(), fs.create, &mut |n| {
+                if n.is_null() {
+                    *n = Node::Map(Mapping::new());
+                }
+                if let Some(m) = n.as_map_mut() {
+                    for (k, v) in pairs {
+                        m.insert(k.clone(), Node::string(v.clone()));
+                    }
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// One `labels:` entry.
+#[derive(Debug, Clone, Default)]
+pub struct LabelEntry {
+    pub pairs: Vec<(String, String)>,
+    pub include_selectors: bool,
+    pub include_templates: bool,
+    pub fields: Vec<FieldSpec>,
+}
+
+impl LabelEntry {
+    pub fn from_node(n: &Node) -> Result<LabelEntry> {
+        let pairs = n
+            .at(&["pairs"])
+            .and_then(Node::as_map)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.as_scalar().map(|s| s.value.clone()).unwrap_or_default(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fields = n
+            .at(&["fields"])
+            .and_then(Node::as_seq)
+            .map(|s| {
+                s.iter()
+                    .map(FieldSpec::from_node)
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
+        Ok(LabelEntry {
+            pairs,
+            include_selectors: n.str_at(&["includeSelectors"]) == Some("true"),
+            include_templates: n.str_at(&["includeTemplates"]) == Some("true"),
+            fields,
+        })
+    }
+
+    /// The field specs this entry writes to.
+    pub fn specs(&self, config: &TransformerConfig) -> Vec<FieldSpec> {
+        let mut specs = if self.include_selectors {
+            config.common_labels.clone()
+        } else if self.include_templates {
+            config.template_labels.clone()
+        } else {
+            vec![FieldSpec::new("metadata/labels", true)]
+        };
+        specs.extend(self.fields.iter().cloned());
+        specs
+    }
+}
+
+/// `replicas`: sets `spec/replicas` of the named workloads.
+pub fn replicas(res: &mut [Resource], name: &str, count: i64, specs: &[FieldSpec]) -> Result<()> {
+    for r in res.iter_mut() {
+        let gvk = r.gvk();
+        if !r.all_ids().iter().any(|id| id.name == name) {
+            continue;
+        }
+        for fs in specs_for(specs, &gvk) {
+            visit(&mut r.node, &fs.segments(), fs.create, &mut |n| {
+                *n = Node::int(count);
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,196 @@
+//! Name references: after prefixes, suffixes and hashes renamed objects, every field that
+//! names one of them (volumes, envFrom, roleRef, Ingress backends, …) follows the rename.
+
+use crate::error::{Result, bail};
+use crate::fieldspec::{NameBackRef, visit};
+use crate::resource::{ResId, Resource};
+use crate::yaml::Node;
+
+/// What the pass needs to know of a possible referral target.
+struct Target {
+    ids: Vec<ResId>,
+    cur: ResId,
+    cluster: bool,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+}
+
+/// Rewrites references in all resources.
+pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
+    let targets: Vec<Target> = res
+        .iter()
+        .map(|r| Target {
+            ids: r.all_ids(),
+            cur: r.id(),
+            cluster: r.is_cluster_scoped(),
+            prefixes: r.prefixes.clone(),
+            suffixes: r.suffixes.clone(),
+        })
+        .collect();
+    for r in res.iter_mut() {
+        let gvk = r.gvk();
+        let referrer = Referrer {
+            id: r.id(),
+            cluster: r.is_cluster_scoped(),
+            prefixes: r.prefixes.clone(),
+            suffixes: r.suffixes.clone(),
+            rb_namespaces: rolebinding_namespaces(r),
+        };
+        for b in backrefs {
+            for fs in b.referrers.iter().filter(|fs| gvk.selected_by(&fs.gvk)) {
+                let role_ref_kind = if fs.path == "roleRef/name" {
+                    r.node.str_at(&["roleRef", "kind"]).map(str::to_string)
+                } else {
+                    None
+                };
+                if role_ref_kind.as_deref().is_some_and(|k| k != b.gvk.kind) {
+                    continue;
+                }
+                let cands: Vec<&Target> = targets
+                    .iter()
+                    .filter(|t| referrer.could_refer_to(t))
+                    .filter(|t| t.ids.iter().any(|id| id.gvk.selected_by(&b.gvk)))
+                    .collect();
+                visit(&mut r.node, &fs.segments(), false, &mut |n| {
+                    set(n, &cands, &referrer, &b.gvk.kind)
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Referrer {
+    id: ResId,
+    cluster: bool,
+    prefixes: Vec<String>,
+    suffixes: Vec<String>,
+    rb_namespaces: Vec<String>,
+}
+
+impl Referrer {
+    fn could_refer_to(&self, t: &Target) -> bool {
+        self.cluster
+            || t.cluster
+            || t.cur.effective_ns() == self.id.effective_ns()
+            || self.rb_namespaces.contains(&t.cur.namespace)
+    }
+}
+
+fn rolebinding_namespaces(r: &Resource) -> Vec<String> {
+    if r.kind() != "RoleBinding" {
+        return Vec::new();
+    }
+    r.node
+        .at(&["subjects"])
+        .and_then(Node::as_seq)
+        .map(|s| {
+            s.iter()
+                .filter(|x| x.str_at(&["kind"]) == Some("ServiceAccount"))
+                .filter_map(|x| x.str_at(&["namespace"]).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn set(n: &mut Node, cands: &[&Target], referrer: &Referrer, kind: &str) -> Result<()> {
+    match n {
+        Node::Scalar(_) => set_scalar(n, cands, referrer),
+        Node::Map(_) => set_mapping(n, cands, referrer, kind),
+        Node::Seq(items) => {
+            for item in items.iter_mut() {
+                match item {
+                    Node::Scalar(_) => set_scalar(item, cands, referrer)?,
+                    Node::Map(_) => set_mapping(item, cands, referrer, kind)?,
+                    Node::Seq(_) => {}
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn set_scalar(n: &mut Node, cands: &[&Target], referrer: &Referrer) -> Result<()> {
+    let Some(old) = n.as_str().map(str::to_string) else {
+        return Ok(());
+    };
+    if let Some(t) = select(&old, cands, referrer)?
+        && t.cur.name != old
+        && let Node::Scalar(s) = n
+    {
+        s.value = t.cur.name.clone();
+    }
+    Ok(())
+}
+
+fn set_mapping(n: &mut Node, cands: &[&Target], referrer: &Referrer, kind: &str) -> Result<()> {
+    let Some(m) = n.as_map_mut() else {
+        return Ok(());
+    };
+    if let Some(k) = m.get("kind").and_then(Node::as_str)
+        && k != kind
+    {
+        return Ok(());
+    }
+    let Some(old) = m.get("name").and_then(Node::as_str).map(str::to_string) else {
+        return Ok(());
+    };
+    let ns = m
+        .get("namespace")
+        .and_then(Node::as_str)
+        .map(str::to_string);
+    let filtered: Vec<&Target> = match &ns {
+        Some(ns) => cands
+            .iter()
+            .copied()
+            .filter(|t| t.ids.iter().any(|id| id.namespace == *ns) || t.cur.namespace == *ns)
+            .collect(),
+        None => cands.to_vec(),
+    };
+    let Some(t) = select(&old, &filtered, referrer)? else {
+        return Ok(());
+    };
+    if let Some(Node::Scalar(s)) = m.get_mut("name") {
+        s.value = t.cur.name.clone();
+    }
+    if ns.is_some()
+        && let Some(Node::Scalar(s)) = m.get_mut("namespace")
+    {
+        s.value = t.cur.namespace.clone();
+    }
+    Ok(())
+}
+
+fn select<'a>(old: &str, cands: &[&'a Target], referrer: &Referrer) -> Result<Option<&'a Target>> {
+    let named: Vec<&Target> = cands
+        .iter()
+        .copied()
+        .filter(|t| t.ids[..t.ids.len() - 1].iter().any(|id| id.name == old))
+        .collect();
+    if named.len() == 1 {
+        return Ok(Some(named[0]));
+    }
+    let same_affixes: Vec<&Target> = named
+        .iter()
+        .copied()
+        .filter(|t| t.prefixes == referrer.prefixes && t.suffixes == referrer.suffixes)
+        .collect();
+    if same_affixes.len() == 1 {
+        return Ok(Some(same_affixes[0]));
+    }
+    if same_affixes.is_empty() {
+        return Ok(None);
+    }
+    if same_affixes
+        .iter()
+        .all(|t| t.cur.name == same_affixes[0].cur.name)
+    {
+        return Ok(Some(same_affixes[0]));
+    }
+    multiple(&same_affixes)
+}
+
+fn multiple<'a>(c: &[&Target]) -> Result<Option<&'a Target>> {
+    let ids: Vec<String> = c.iter().map(|t| t.cur.display()).collect();
+    bail!("found multiple possible referrals: {}", ids.join(", "))
+}
