@@ -269,3 +269,54 @@ fn a_failed_operation_leaves_the_input_untouched() {
     assert!(json_patch(&doc, &patch).is_err());
     assert_eq!(doc, json!({"a": 1}));
 }
+
+/// The cases of `evanphx/json-patch.v4`'s own test suite, from
+/// `testdata/json-patch/evanphx-v4.yaml`.
+#[test]
+fn upstream_json_patch_v4_cases_hold() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/json-patch/evanphx-v4.yaml"
+    );
+    let text = std::fs::read_to_string(path).expect("the fixture is readable");
+    let fixture: Value = serde_saphyr::from_str(&text).expect("the fixture is valid YAML");
+    let list = |name: &str| fixture[name].as_array().cloned().unwrap_or_default();
+    let mut failures = Vec::new();
+    let mut count = 0;
+
+    for case in list("cases") {
+        count += 1;
+        match json_patch(&case["doc"], &case["patch"]) {
+            Ok(got) if got == case["result"] => {}
+            other => failures.push(format!("{}: got {other:?}", case["patch"])),
+        }
+    }
+    for case in list("bad") {
+        count += 1;
+        match json_patch(&case["doc"], &case["patch"]) {
+            Err(e) if case["error"].as_str().is_none_or(|m| e.to_string() == m) => {
+                assert_eq!(e.http_status(), 422, "{e}");
+            }
+            other => failures.push(format!(
+                "{}: want error {}, got {other:?}",
+                case["patch"], case["error"]
+            )),
+        }
+    }
+    for case in list("tests") {
+        count += 1;
+        let got = json_patch(&case["doc"], &case["patch"]);
+        match (case["failedPath"].as_str(), got) {
+            (None, Ok(_)) => {}
+            (Some(path), Err(e))
+                if e.is_test_failed()
+                    && e.to_string() == format!("testing value {path} failed: test failed") => {}
+            (want, got) => failures.push(format!(
+                "{}: want failure at {want:?}, got {got:?}",
+                case["patch"]
+            )),
+        }
+    }
+    assert!(count > 60, "the fixture is loaded");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
