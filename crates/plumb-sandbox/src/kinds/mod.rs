@@ -7,8 +7,12 @@ pub mod defaults;
 mod defaults_pod;
 pub mod field;
 pub mod field_selector;
+pub mod jsonpath;
 pub mod names;
 pub mod selector;
+pub mod table;
+mod table_builtin;
+mod table_core;
 pub mod validate;
 mod validate_pod;
 
@@ -17,4 +21,5 @@ pub use defaults_pod::{default_container, default_pod_spec, default_pull_policy}
 pub use field::{ErrorType, FieldError, FieldValue};
 pub use field_selector::{FieldLabels, FieldSelector};
 pub use selector::{LabelSelector, SelectorError};
+pub use table::{IncludeObject, TableMeta, TableSpec, human_duration, table};
 pub use validate::{Invalid, validate};
