@@ -96,3 +96,57 @@ fn a_non_object_value_replacing_an_object_keeps_its_nulls_as_v4_does() {
     let got = apply(json!({"a": 1}), json!({"a": [null, {"x": null}]}));
     assert_eq!(got, json!({"a": [null, {}]}));
 }
+
+/// From `evanphx/json-patch.v4`'s `merge_test.go`.
+#[test]
+fn upstream_merge_patch_cases_hold() {
+    let cases = [
+        // TestMergePatchReplaceKey, TestMergePatchIgnoresOtherValues
+        (
+            json!({"title": "hello"}),
+            json!({"title": "goodbye"}),
+            json!({"title": "goodbye"}),
+        ),
+        (
+            json!({"title": "hello", "age": 18}),
+            json!({"title": "goodbye"}),
+            json!({"title": "goodbye", "age": 18}),
+        ),
+        // TestMergePatchNilDoc: a null member is merged into like a missing one.
+        (
+            json!({"title": null}),
+            json!({"title": {"foo": "bar"}}),
+            json!({"title": {"foo": "bar"}}),
+        ),
+        // TestMergePatchRecursesIntoObjects
+        (
+            json!({"person": {"title": "hello", "age": 18}}),
+            json!({"person": {"title": "goodbye"}}),
+            json!({"person": {"title": "goodbye", "age": 18}}),
+        ),
+        // TestMergePatchReplacesNonObjectsWholesale
+        (json!([1]), json!([2]), json!([2])),
+        (json!({"a": 1}), json!([2]), json!([2])),
+        (json!([1]), json!({"a": 1}), json!({"a": 1})),
+        (
+            json!({"a": 1, "b": 1}),
+            json!({"a": 2}),
+            json!({"a": 2, "b": 1}),
+        ),
+        // TestMergePatchReturnsEmptyArrayOnEmptyArray
+        (
+            json!({"array": ["one", "two"]}),
+            json!({"array": []}),
+            json!({"array": []}),
+        ),
+        // v4.12 keeps nulls inside arrays (evanphx/json-patch#143, kubernetes#98080).
+        (
+            json!({"a": [{"b": "c"}, {"d": "e"}]}),
+            json!({"a": [{"b": "c"}, null]}),
+            json!({"a": [{"b": "c"}, null]}),
+        ),
+    ];
+    for (doc, patch, want) in cases {
+        assert_eq!(apply(doc.clone(), patch.clone()), want, "{doc} + {patch}");
+    }
+}
