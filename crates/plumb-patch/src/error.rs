@@ -78,6 +78,31 @@ impl PatchError {
         }
     }
 
+    /// The `reason` of the `Status` the API server answers with (`""` is
+    /// `StatusReasonUnknown`).
+    pub fn status_reason(&self) -> &'static str {
+        match self {
+            PatchError::InvalidPatch { .. } => "BadRequest",
+            PatchError::OperationFailed { .. } | PatchError::TestFailed { .. } => "Invalid",
+            PatchError::TooManyOperations { .. } => "RequestEntityTooLarge",
+            PatchError::MergeFailed { status: 422, .. } => "Invalid",
+            PatchError::MergeFailed { .. } => "",
+        }
+    }
+
+    /// The `message` of the `Status` the API server answers with, which is not always
+    /// this error's text: a `422` is built with `NewGenericServerResponse`, which replaces
+    /// the library's text with a fixed sentence (so `kubectl` prints "The request is
+    /// invalid: the server rejected our request due to an error in our request"), and a
+    /// `413` is prefixed with "Request entity too large: ".
+    pub fn status_message(&self) -> String {
+        match self.http_status() {
+            422 => "the server rejected our request due to an error in our request".to_string(),
+            413 => format!("Request entity too large: {self}"),
+            _ => self.to_string(),
+        }
+    }
+
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         PatchError::InvalidPatch {
             message: message.into(),

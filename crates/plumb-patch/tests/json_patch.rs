@@ -320,3 +320,16 @@ fn upstream_json_patch_v4_cases_hold() {
     assert!(count > 60, "the fixture is loaded");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn unprocessable_failures_carry_the_apiservers_generic_status_message() {
+    let err = failure(json!({}), json!([{"op": "remove", "path": "/a"}]));
+    assert_eq!(err.status_reason(), "Invalid");
+    assert_eq!(
+        err.status_message(),
+        "the server rejected our request due to an error in our request"
+    );
+    let err = failure(json!({}), json!({}));
+    assert_eq!(err.status_reason(), "BadRequest");
+    assert_eq!(err.status_message(), err.to_string());
+}
