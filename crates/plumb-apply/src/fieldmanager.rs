@@ -236,6 +236,11 @@ pub fn apply(
         other => other?,
     };
 
+    // Built-in kinds go through Go types, which drop the nulls removal leaves behind.
+    if matches!(ty, TypeRef::Builtin(_)) {
+        strip_nulls(&mut obj);
+    }
+
     // lastAppliedUpdater: keep kubectl's client-side annotation in step.
     if mgr.name == "kubectl" && annotation(&obj, LAST_APPLIED).is_some() {
         let value = build_last_applied(config);
@@ -297,6 +302,17 @@ fn apply_tracked(
     managed.times.retain(|k, _| managed.fields.contains_key(k));
     managed::cap_update_managers(&mut managed);
     Ok((obj, managed))
+}
+
+fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, child| !child.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 fn annotation<'v>(obj: &'v Value, key: &str) -> Option<&'v str> {

@@ -106,7 +106,9 @@ fn walk(
                 let (fty, declared) = ty.field(k);
                 path.push(PathElement::Field(k.clone()));
                 walk(val, fty, path, set, strict)?;
-                if !declared {
+                // A null or empty map is owned as such; so is every key of a map.
+                let empty_map = val.as_object().is_some_and(serde_json::Map::is_empty);
+                if val.is_null() || empty_map || !declared {
                     set.insert(path);
                 }
                 path.pop();

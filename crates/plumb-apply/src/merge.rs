@@ -184,8 +184,8 @@ fn merge_list(
     Ok(out)
 }
 
-/// Removes the fields of `set` from a value. Maps and lists left empty are dropped from
-/// their parent (the API server drops the `null` structured-merge-diff leaves there).
+/// Removes the fields of `set` from a value. Maps and lists left empty become `null`
+/// in their parent, as in structured-merge-diff.
 pub(crate) fn remove_items(v: &Value, set: &Set, ty: TypeRef<'_>) -> Value {
     remove_at(v, set, ty).unwrap_or_else(|| Value::Object(Map::new()))
 }
@@ -232,9 +232,7 @@ fn remove_at(v: &Value, set: &Set, ty: TypeRef<'_>) -> Option<Value> {
                 match set.with_prefix(&pe) {
                     Some(sub) => {
                         let (fty, _) = ty.field(k);
-                        if let Some(kept) = remove_at(val, sub, fty) {
-                            out.insert(k.clone(), kept);
-                        }
+                        out.insert(k.clone(), remove_at(val, sub, fty).unwrap_or(Value::Null));
                     }
                     None => {
                         out.insert(k.clone(), val.clone());
@@ -284,10 +282,10 @@ mod tests {
     }
 
     #[test]
-    fn removing_the_last_label_drops_the_label_map() {
+    fn removing_the_last_label_leaves_a_null_label_map() {
         let live = json!({"metadata": {"name": "x", "labels": {"a": "1"}}});
         let set = Set::from_paths([parse_dotted("metadata.labels.a").as_slice()]);
         let out = remove_items(&live, &set, deployment());
-        assert_eq!(out, json!({"metadata": {"name": "x"}}));
+        assert_eq!(out, json!({"metadata": {"name": "x", "labels": null}}));
     }
 }

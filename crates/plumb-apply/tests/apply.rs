@@ -184,16 +184,14 @@ fn fields_set_by_an_updater_are_not_removed_when_an_applier_drops_them() {
         entry(&obj, "editor")["fieldsV1"],
         json!({"f:data": {"f:z": {}}})
     );
-    let obj = apply(
-        Some(&obj),
-        &cm(json!({})),
-        &Manager::new("a", "v1", T3),
-        false,
-        configmap(),
-    )
-    .expect("applies");
+    let bare = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}});
+    let a3 = Manager::new("a", "v1", T3);
+    let obj = apply(Some(&obj), &bare, &a3, false, configmap()).expect("applies");
     assert_eq!(obj["data"], json!({"z": "3"}));
     assert!(entries(&obj).iter().all(|e| e["manager"] != "a"), "{obj:#}");
+    // An empty map in the configuration is owned as such.
+    let obj = apply(Some(&obj), &cm(json!({})), &a3, false, configmap()).expect("applies");
+    assert_eq!(entry(&obj, "a")["fieldsV1"], json!({"f:data": {}}));
 }
 
 #[test]
