@@ -151,13 +151,13 @@ fn run_case(ty: TypeRef<'_>, name: &str, case: &Value) -> Result<(), String> {
                         "{name}: op {i}: conflicts {got:?}, expected {want:?}"
                     ));
                 }
-                if let Some(msg) = op["message"].as_str() {
-                    if c.to_string() != msg {
-                        return Err(format!(
-                            "{name}: op {i}: message {:?}, expected {msg:?}",
-                            c.to_string()
-                        ));
-                    }
+                if let Some(msg) = op["message"].as_str()
+                    && c.to_string() != msg
+                {
+                    return Err(format!(
+                        "{name}: op {i}: message {:?}, expected {msg:?}",
+                        c.to_string()
+                    ));
                 }
             }
             Err(e) => {
