@@ -62,6 +62,13 @@ fn server_side_apply_reports_a_conflict_and_force_takes_the_field() {
         "-o", "jsonpath={.metadata.managedFields[*].manager}",
     ]);
     assert_eq!(managers, "kubectl other");
+
+    // The first manager stops applying its `tier` label: nobody else owns it, so it goes.
+    let without_tier = DEPLOYMENT.replace(", tier: web", "");
+    let f3 = c.file("dep3.yaml", &without_tier);
+    c.kubectl(&["apply", "--server-side", "-f", &f3]);
+    let labels = c.kubectl(&["get", "deployment", "my-app", "-o", "jsonpath={.metadata.labels}"]);
+    assert_eq!(labels, r#"{"app":"my-app"}"#);
 }
 
 #[test]
