@@ -245,3 +245,160 @@ fn below_an_unknown_field_lists_are_replaced() {
     let got = apply(live, patch).expect("the patch applies");
     assert_eq!(got, json!({"spec": {"unknownThing": {"items": [3]}}}));
 }
+
+/// The shape of patch `kubectl apply` sends after a change to a container: parallel
+/// `$setElementOrder` lists at each merge list, a deletion by merge key.
+#[test]
+fn a_kubectl_apply_patch_updates_a_container_in_place() {
+    let live = pod_spec(json!({"containers": [{
+        "name": "app",
+        "image": "app:1",
+        "env": [{"name": "A", "value": "1"}],
+        "ports": [{"containerPort": 8080, "protocol": "TCP"}, {"containerPort": 9090, "protocol": "TCP"}],
+        "terminationMessagePath": "/dev/termination-log",
+    }]}));
+    let patch = pod_spec(json!({
+        "$setElementOrder/containers": [{"name": "app"}],
+        "containers": [{
+            "$setElementOrder/env": [{"name": "A"}, {"name": "B"}],
+            "$setElementOrder/ports": [{"containerPort": 8080}],
+            "env": [{"name": "B", "value": "2"}],
+            "image": "app:2",
+            "name": "app",
+            "ports": [{"$patch": "delete", "containerPort": 9090}],
+        }],
+    }));
+    let got = apply(live, patch).expect("the patch applies");
+    assert_eq!(
+        got,
+        pod_spec(json!({"containers": [{
+            "name": "app",
+            "image": "app:2",
+            "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
+            "ports": [{"containerPort": 8080, "protocol": "TCP"}],
+            "terminationMessagePath": "/dev/termination-log",
+        }]}))
+    );
+}
+
+/// `kubectl apply` switching a volume source sends `$retainKeys` and a `null` for the old
+/// source.
+#[test]
+fn a_kubectl_apply_patch_switches_a_volume_source() {
+    let live = pod_spec(json!({"volumes": [{"name": "data", "emptyDir": {"medium": "Memory"}}]}));
+    let patch = pod_spec(json!({
+        "$setElementOrder/volumes": [{"name": "data"}],
+        "volumes": [{
+            "$retainKeys": ["configMap", "name"],
+            "configMap": {"name": "settings"},
+            "emptyDir": null,
+            "name": "data",
+        }],
+    }));
+    let got = apply(live, patch).expect("the patch applies");
+    assert_eq!(
+        got,
+        pod_spec(json!({"volumes": [{"name": "data", "configMap": {"name": "settings"}}]}))
+    );
+}
+
+#[test]
+fn service_ports_merge_by_port() {
+    let schema = plumb_schema::builtin().root("v1", "Service");
+    let live = json!({"spec": {"ports": [
+        {"name": "http", "port": 80, "targetPort": 8080},
+        {"name": "https", "port": 443, "targetPort": 8443},
+    ]}});
+    let patch = json!({"spec": {"ports": [{"port": 80, "targetPort": 9090}]}});
+    let got = strategic_merge_patch(&live, &patch, schema).expect("the patch applies");
+    assert_eq!(
+        got,
+        json!({"spec": {"ports": [
+            {"name": "http", "port": 80, "targetPort": 9090},
+            {"name": "https", "port": 443, "targetPort": 8443},
+        ]}})
+    );
+}
+
+#[test]
+fn owner_references_merge_by_uid() {
+    let schema = plumb_schema::builtin().root("v1", "ConfigMap");
+    let live = json!({"metadata": {"ownerReferences": [
+        {"apiVersion": "v1", "kind": "Secret", "name": "a", "uid": "1"},
+    ]}});
+    let patch = json!({"metadata": {"ownerReferences": [
+        {"apiVersion": "v1", "kind": "Secret", "name": "b", "uid": "2"},
+    ]}});
+    let got = strategic_merge_patch(&live, &patch, schema).expect("the patch applies");
+    assert_eq!(
+        got["metadata"]["ownerReferences"]
+            .as_array()
+            .map(|refs| refs.iter().map(|r| r["uid"].clone()).collect::<Vec<_>>()),
+        Some(vec![json!("2"), json!("1")])
+    );
+}
+
+#[test]
+fn kubectl_set_image_and_rollout_restart_patches_apply() {
+    let live = pod_spec(json!({"containers": [{"name": "app", "image": "app:1"}]}));
+    let set_image = pod_spec(json!({"containers": [{"image": "app:3", "name": "app"}]}));
+    let got = apply(live, set_image).expect("the patch applies");
+    let restart = json!({"spec": {"template": {"metadata": {"annotations": {
+        "kubectl.kubernetes.io/restartedAt": "2026-11-28T11:00:00Z",
+    }}}}});
+    let got = apply(got, restart).expect("the patch applies");
+    assert_eq!(
+        got,
+        json!({"spec": {"template": {
+            "spec": {"containers": [{"name": "app", "image": "app:3"}]},
+            "metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": "2026-11-28T11:00:00Z"}},
+        }}})
+    );
+}
+
+#[test]
+fn a_null_patch_changes_nothing_and_a_top_level_delete_empties_the_object() {
+    let live = json!({"metadata": {"name": "x"}});
+    assert_eq!(apply(live.clone(), Value::Null).ok(), Some(live.clone()));
+    assert_eq!(
+        apply(live, json!({"$patch": "delete"})).ok(),
+        Some(json!({}))
+    );
+}
+
+#[test]
+fn malformed_directives_are_bad_requests() {
+    let live = json!({
+        "metadata": {"finalizers": ["a"]},
+        "spec": {"strategy": {"type": "Recreate"}},
+    });
+    for patch in [
+        json!({"metadata": {"$deleteFromPrimitiveListfinalizers": ["a"]}}),
+        json!({"metadata": {"$setElementOrderfinalizers": ["a"]}}),
+        json!({"spec": {"strategy": {"$retainKeys": "type"}}}),
+    ] {
+        let err = apply(live.clone(), patch.clone()).expect_err("malformed directive");
+        assert!(err.is_invalid_patch(), "{patch}: {err}");
+        assert_eq!(err.http_status(), 400);
+    }
+}
+
+#[test]
+fn list_element_type_mismatch_and_lists_of_lists_fail_like_apimachinery() {
+    let live = json!({"metadata": {"finalizers": ["a"]}});
+    let err = apply(live.clone(), json!({"metadata": {"finalizers": [1]}}))
+        .expect_err("mixed element types");
+    assert_eq!(
+        err.to_string(),
+        "list element types are not identical: [[a] [1]]"
+    );
+    assert_eq!(err.http_status(), 500);
+    let err = apply(
+        json!({"metadata": {"finalizers": [["a"]]}}),
+        json!({"metadata": {"finalizers": [["b"]]}}),
+    )
+    .expect_err("lists of lists");
+    assert_eq!(err.to_string(), "lists of lists are not supported");
+    assert_eq!(err.http_status(), 422);
+    assert_eq!(err.status_reason(), "Invalid");
+}
