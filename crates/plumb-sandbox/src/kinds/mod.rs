@@ -12,8 +12,11 @@ pub mod names;
 pub mod selector;
 pub mod table;
 mod table_builtin;
+mod table_cluster;
 mod table_core;
 pub mod validate;
+mod validate_cluster;
+mod validate_core;
 mod validate_pod;
 
 pub use defaults::{DefaultsContext, apply_defaults, carry_over_allocations};

@@ -1,10 +1,11 @@
-//! Printers of the non-workload built-in kinds: Services, Namespaces, ConfigMaps, Secrets,
-//! ServiceAccounts, Ingresses, PVCs, HPAs, Leases, RBAC, Events, Endpoints, Nodes.
+//! Printers of the core application kinds: Services, Endpoints, Ingresses, Namespaces,
+//! ConfigMaps, Secrets, ServiceAccounts, PVCs. Cluster-level kinds are in
+//! [`super::table_cluster`].
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
 
-use super::table::{Column, Row, age, name, object_age};
+use super::table::{Column, Row, name, object_age};
 use super::table_builtin::{Printer, PrinterFns, int, list, text};
 
 pub(crate) fn core_printer(group: &str, kind: &str) -> Option<Printer> {
@@ -15,17 +16,9 @@ pub(crate) fn core_printer(group: &str, kind: &str) -> Option<Printer> {
         ("", "Secret") => (secret_columns, secret_row),
         ("", "ServiceAccount") => (service_account_columns, service_account_row),
         ("", "PersistentVolumeClaim") => (pvc_columns, pvc_row),
-        ("", "Event") => (event_columns, event_row),
         ("", "Endpoints") => (endpoints_columns, endpoints_row),
-        ("", "Node") => (node_columns, node_row),
         ("networking.k8s.io", "Ingress") => (ingress_columns, ingress_row),
-        ("autoscaling", "HorizontalPodAutoscaler") => (hpa_columns, hpa_row),
-        ("coordination.k8s.io", "Lease") => (lease_columns, lease_row),
-        ("rbac.authorization.k8s.io", "Role" | "ClusterRole") => (role_columns, role_row),
-        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
-            (binding_columns, binding_row)
-        }
-        _ => return None,
+        _ => return super::table_cluster::cluster_printer(group, kind),
     };
     Some(Printer { columns, row })
 }
@@ -47,7 +40,7 @@ pub(crate) fn format_labels(map: Option<&Value>) -> String {
         .join(",")
 }
 
-fn row(cells: Vec<Value>) -> Row {
+pub(crate) fn row(cells: Vec<Value>) -> Row {
     Row {
         cells,
         conditions: Vec::new(),
@@ -378,287 +371,6 @@ fn ingress_row(i: &Value, now: Timestamp) -> Row {
     ])
 }
 
-fn hpa_columns() -> Vec<Column> {
-    vec![
-        Column::name_column(),
-        Column::new(
-            "Reference",
-            "string",
-            "scaleTargetRef points to the target resource to scale, and is used to the pods for which metrics should be collected, as well as to actually change the replica count.",
-        ),
-        Column::new(
-            "Targets",
-            "string",
-            "metrics contains the specifications for which to use to calculate the desired replica count (the maximum replica count across all metrics will be used).",
-        ),
-        Column::new(
-            "MinPods",
-            "string",
-            "minReplicas is the lower limit for the number of replicas to which the autoscaler can scale down.",
-        ),
-        Column::new(
-            "MaxPods",
-            "integer",
-            "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas.",
-        ),
-        Column::new(
-            "Replicas",
-            "integer",
-            "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.",
-        ),
-        Column::age(),
-    ]
-}
-
-/// `formatHPAMetrics` for `Resource` metrics (the common case); other types print as
-/// `<unknown>/<target>`.
-fn hpa_targets(h: &Value) -> String {
-    let specs = list(h, "/spec/metrics");
-    if specs.is_empty() {
-        return match h
-            .pointer("/spec/targetCPUUtilizationPercentage")
-            .and_then(Value::as_i64)
-        {
-            Some(t) => {
-                let cur = h
-                    .pointer("/status/currentCPUUtilizationPercentage")
-                    .and_then(Value::as_i64)
-                    .map_or("<unknown>".to_owned(), |c| format!("{c}%"));
-                format!("cpu: {cur}/{t}%")
-            }
-            None => "<none>".to_owned(),
-        };
-    }
-    let statuses = list(h, "/status/currentMetrics");
-    let mut out: Vec<String> = Vec::new();
-    let mut counted = 0;
-    let mut more = false;
-    for (i, spec) in specs.iter().enumerate() {
-        let status = statuses.get(i);
-        let entry = match text(spec, "/type") {
-            "Resource" | "ContainerResource" => {
-                let key = if text(spec, "/type") == "Resource" {
-                    "/resource"
-                } else {
-                    "/containerResource"
-                };
-                let src = spec.pointer(key).unwrap_or(&Value::Null);
-                let metric = text(src, "/name");
-                if let Some(avg) = src.pointer("/target/averageValue").and_then(Value::as_str) {
-                    let cur = status
-                        .and_then(|s| s.pointer(&format!("{key}/current/averageValue")))
-                        .and_then(Value::as_str)
-                        .unwrap_or("<unknown>");
-                    format!("{metric}: {cur}/{avg}")
-                } else {
-                    let cur = status
-                        .and_then(|s| s.pointer(&format!("{key}/current/averageUtilization")))
-                        .and_then(Value::as_i64)
-                        .map_or("<unknown>".to_owned(), |c| format!("{c}%"));
-                    let target = src
-                        .pointer("/target/averageUtilization")
-                        .and_then(Value::as_i64)
-                        .map_or("<auto>".to_owned(), |t| format!("{t}%"));
-                    format!("{metric}: {cur}/{target}")
-                }
-            }
-            _ => "<unknown>/<unknown>".to_owned(),
-        };
-        out.push(entry);
-        if out.len() > 2 {
-            out.truncate(2);
-            more = true;
-            break;
-        }
-        counted += 1;
-    }
-    let joined = out.join(", ");
-    if more {
-        format!("{joined} + {} more...", specs.len() - counted)
-    } else {
-        joined
-    }
-}
-
-fn hpa_row(h: &Value, now: Timestamp) -> Row {
-    let min = h
-        .pointer("/spec/minReplicas")
-        .and_then(Value::as_i64)
-        .map_or("<unset>".to_owned(), |m| m.to_string());
-    row(vec![
-        json!(name(h)),
-        json!(format!(
-            "{}/{}",
-            text(h, "/spec/scaleTargetRef/kind"),
-            text(h, "/spec/scaleTargetRef/name")
-        )),
-        json!(hpa_targets(h)),
-        json!(min),
-        json!(int(h, "/spec/maxReplicas")),
-        json!(int(h, "/status/currentReplicas")),
-        json!(object_age(h, now)),
-    ])
-}
-
-fn lease_columns() -> Vec<Column> {
-    vec![
-        Column::name_column(),
-        Column::new(
-            "Holder",
-            "string",
-            "holderIdentity contains the identity of the holder of a current lease. If Coordinated Leader Election is used, the holder identity must be equal to the elected LeaseCandidate.metadata.name field.",
-        ),
-        Column::age(),
-    ]
-}
-
-fn lease_row(l: &Value, now: Timestamp) -> Row {
-    row(vec![
-        json!(name(l)),
-        json!(text(l, "/spec/holderIdentity")),
-        json!(object_age(l, now)),
-    ])
-}
-
-fn role_columns() -> Vec<Column> {
-    vec![
-        Column::name_column(),
-        Column::new(
-            "Created At",
-            "date",
-            super::table::CREATION_TIMESTAMP_DESCRIPTION,
-        ),
-    ]
-}
-
-fn role_row(r: &Value, _now: Timestamp) -> Row {
-    let created = r
-        .pointer("/metadata/creationTimestamp")
-        .and_then(Value::as_str)
-        .and_then(|s| s.parse::<Timestamp>().ok())
-        .map_or("0001-01-01T00:00:00Z".to_owned(), |t| {
-            t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
-        });
-    row(vec![json!(name(r)), json!(created)])
-}
-
-fn binding_columns() -> Vec<Column> {
-    vec![
-        Column::name_column(),
-        Column::new(
-            "Role",
-            "string",
-            "RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field is immutable.",
-        ),
-        Column::age(),
-        Column::new("Users", "string", "Users in the roleBinding").wide(),
-        Column::new("Groups", "string", "Groups in the roleBinding").wide(),
-        Column::new(
-            "ServiceAccounts",
-            "string",
-            "ServiceAccounts in the roleBinding",
-        )
-        .wide(),
-    ]
-}
-
-fn binding_row(b: &Value, now: Timestamp) -> Row {
-    let subjects = list(b, "/subjects");
-    let of_kind = |k: &str| {
-        subjects
-            .iter()
-            .filter(|s| text(s, "/kind") == k)
-            .map(|s| match k {
-                "ServiceAccount" => format!("{}/{}", text(s, "/namespace"), text(s, "/name")),
-                _ => text(s, "/name").to_owned(),
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    row(vec![
-        json!(name(b)),
-        json!(format!(
-            "{}/{}",
-            text(b, "/roleRef/kind"),
-            text(b, "/roleRef/name")
-        )),
-        json!(object_age(b, now)),
-        json!(of_kind("User")),
-        json!(of_kind("Group")),
-        json!(of_kind("ServiceAccount")),
-    ])
-}
-
-fn event_columns() -> Vec<Column> {
-    let mut name_col = Column::new("Name", "string", super::table::NAME_DESCRIPTION).wide();
-    name_col.format = "name".to_owned();
-    vec![
-        Column::new("Last Seen", "string", "The time at which the most recent occurrence of this event was recorded."),
-        Column::new("Type", "string", "Type of this event (Normal, Warning), new types could be added in the future"),
-        Column::new("Reason", "string", "This should be a short, machine understandable string that gives the reason for the transition into the object's current status."),
-        Column::new("Object", "string", "The object that this event is about."),
-        Column::new("Subobject", "string", "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].").wide(),
-        Column::new("Source", "string", "The component reporting this event. Should be a short machine understandable string.").wide(),
-        Column::new("Message", "string", "A human-readable description of the status of this operation."),
-        Column::new("First Seen", "string", "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)").wide(),
-        Column::new("Count", "string", "The number of times this event has occurred.").wide(),
-        name_col,
-    ]
-}
-
-fn event_row(e: &Value, now: Timestamp) -> Row {
-    let set = |p: &str| {
-        e.pointer(p)
-            .filter(|v| !v.is_null() && v.as_str() != Some(""))
-    };
-    let first = set("/firstTimestamp").or_else(|| set("/eventTime"));
-    let first_seen = age(first, now);
-    let mut last_seen = match set("/lastTimestamp") {
-        Some(v) => age(Some(v), now),
-        None => first_seen.clone(),
-    };
-    let mut n = int(e, "/count");
-    if e.get("series").is_some_and(|s| !s.is_null()) {
-        last_seen = age(e.pointer("/series/lastObservedTime"), now);
-        n = int(e, "/series/count");
-    } else if n == 0 {
-        n = 1;
-    }
-    let kind = text(e, "/involvedObject/kind").to_lowercase();
-    let target = match text(e, "/involvedObject/name") {
-        "" => kind,
-        obj_name => format!("{kind}/{obj_name}"),
-    };
-    let source = {
-        let (c, h) = (text(e, "/source/component"), text(e, "/source/host"));
-        let (c, h) = if c.is_empty() && h.is_empty() {
-            (
-                text(e, "/reportingComponent"),
-                text(e, "/reportingInstance"),
-            )
-        } else {
-            (c, h)
-        };
-        if h.is_empty() {
-            c.to_owned()
-        } else {
-            format!("{c}, {h}")
-        }
-    };
-    row(vec![
-        json!(last_seen),
-        json!(text(e, "/type")),
-        json!(text(e, "/reason")),
-        json!(target),
-        json!(text(e, "/involvedObject/fieldPath")),
-        json!(source),
-        json!(text(e, "/message").trim()),
-        json!(first_seen),
-        json!(n),
-        json!(name(e)),
-    ])
-}
-
 fn endpoints_columns() -> Vec<Column> {
     vec![
         Column::name_column(),
@@ -720,72 +432,5 @@ fn endpoints_row(e: &Value, now: Timestamp) -> Row {
         json!(name(e)),
         json!(format_endpoints(e)),
         json!(object_age(e, now)),
-    ])
-}
-
-fn node_columns() -> Vec<Column> {
-    vec![
-        Column::name_column(),
-        Column::new("Status", "string", "The status of the node"),
-        Column::new("Roles", "string", "The roles of the node"),
-        Column::age(),
-        Column::new("Version", "string", "Kubelet Version reported by the node."),
-        Column::new("Internal-IP", "string", "List of addresses reachable to the node. Queried from cloud provider, if available.").wide(),
-        Column::new("External-IP", "string", "List of addresses reachable to the node. Queried from cloud provider, if available.").wide(),
-        Column::new("OS-Image", "string", "OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).").wide(),
-        Column::new("Kernel-Version", "string", "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).").wide(),
-        Column::new("Container-Runtime", "string", "ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).").wide(),
-    ]
-}
-
-fn node_row(n: &Value, now: Timestamp) -> Row {
-    let mut status: Vec<String> = list(n, "/status/conditions")
-        .iter()
-        .filter(|c| text(c, "/type") == "Ready")
-        .map(|c| {
-            if text(c, "/status") == "True" {
-                "Ready".to_owned()
-            } else {
-                "NotReady".to_owned()
-            }
-        })
-        .collect();
-    if status.is_empty() {
-        status.push("Unknown".to_owned());
-    }
-    if n.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true) {
-        status.push("SchedulingDisabled".to_owned());
-    }
-    let mut roles: Vec<&str> = n
-        .pointer("/metadata/labels")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|m| m.keys())
-        .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
-        .filter(|r| !r.is_empty())
-        .collect();
-    roles.sort_unstable();
-    let roles = if roles.is_empty() {
-        "<none>".to_owned()
-    } else {
-        roles.join(",")
-    };
-    let addr = |ty: &str| {
-        list(n, "/status/addresses")
-            .iter()
-            .find(|a| text(a, "/type") == ty)
-            .map_or("<none>".to_owned(), |a| text(a, "/address").to_owned())
-    };
-    row(vec![
-        json!(name(n)),
-        json!(status.join(",")),
-        json!(roles),
-        json!(object_age(n, now)),
-        json!(text(n, "/status/nodeInfo/kubeletVersion")),
-        json!(addr("InternalIP")),
-        json!(addr("ExternalIP")),
-        json!(text(n, "/status/nodeInfo/osImage")),
-        json!(text(n, "/status/nodeInfo/kernelVersion")),
-        json!(text(n, "/status/nodeInfo/containerRuntimeVersion")),
     ])
 }

@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 use super::field::{FieldError, FieldValue, child, index};
 use super::names;
 use super::selector::LabelSelector;
-use super::validate::{int_at, push_invalid, str_at, validate_labels, validate_protocol};
+use super::validate::{int_at, push_invalid, str_at, validate_labels};
+use super::validate_core::validate_protocol;
 
 const CONTAINER_LISTS: [&str; 3] = ["containers", "initContainers", "ephemeralContainers"];
 
