@@ -63,8 +63,11 @@ fn server_side_apply_reports_a_conflict_and_force_takes_the_field() {
     ]);
     assert_eq!(managers, "kubectl other");
 
-    // The first manager stops applying its `tier` label: nobody else owns it, so it goes.
-    let without_tier = DEPLOYMENT.replace(", tier: web", "");
+    // The first manager stops applying its `tier` label: nobody else owns it, so it
+    // goes (replicas agree with `other`'s value, so they are shared, not a conflict).
+    let without_tier = DEPLOYMENT
+        .replace(", tier: web", "")
+        .replace("replicas: 3", "replicas: 4");
     let f3 = c.file("dep3.yaml", &without_tier);
     c.kubectl(&["apply", "--server-side", "-f", &f3]);
     let labels = c.kubectl(&["get", "deployment", "my-app", "-o", "jsonpath={.metadata.labels}"]);
