@@ -44,8 +44,8 @@ fn server_side_apply_reports_a_conflict_and_force_takes_the_field() {
         c.kubectl(&["apply", "--server-side", "-f", &f]),
         "deployment.apps/my-app serverside-applied\n"
     );
-    let other = DEPLOYMENT.replace("replicas: 3", "replicas: 4");
-    let f2 = c.file("other.yaml", &other);
+    let other = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 4\n";
+    let f2 = c.file("other.yaml", other);
     let err = c.fails(&["apply", "--server-side", "--field-manager=other", "-f", &f2], None);
     assert!(
         err.contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas"),
