@@ -15,6 +15,7 @@
 //! ```
 //! use serde_json::json;
 //!
+//! # fn main() -> Result<(), plumb_patch::PatchError> {
 //! let live = json!({"spec": {"template": {"spec": {"containers": [
 //!     {"name": "app", "image": "app:1"},
 //!     {"name": "sidecar", "image": "proxy:1"},
@@ -23,10 +24,15 @@
 //!     {"name": "app", "image": "app:2"},
 //! ]}}}});
 //! let schema = plumb_schema::builtin().root("apps/v1", "Deployment");
-//! let patched = plumb_patch::strategic_merge_patch(&live, &patch, schema).unwrap();
+//! let patched = plumb_patch::strategic_merge_patch(&live, &patch, schema)?;
 //! assert_eq!(patched["spec"]["template"]["spec"]["containers"][0]["image"], "app:2");
 //! assert_eq!(patched["spec"]["template"]["spec"]["containers"][1]["name"], "sidecar");
+//! # Ok(())
+//! # }
 //! ```
+//!
+//! Fidelity notes, deliberate differences and known gaps are listed in the crate's
+//! `README.md`.
 
 mod error;
 mod gofmt;
