@@ -97,29 +97,27 @@ fn walk(
     }
 }
 
-fn index<'v>(
-    items: Option<&'v Vec<Value>>,
-    rel: &ListRel,
-    elem: TypeRef<'_>,
-) -> (
-    Vec<(PathElement, &'v Value)>,
-    BTreeMap<PathElement, &'v Value>,
-) {
+/// The elements of a list grouped by path element, in order of first appearance.
+type Groups<'v> = (Vec<PathElement>, BTreeMap<PathElement, Vec<&'v Value>>);
+
+fn group<'v>(items: Option<&'v Vec<Value>>, rel: &ListRel, elem: TypeRef<'_>) -> Groups<'v> {
     let mut order = Vec::new();
-    let mut seen = BTreeMap::new();
+    let mut groups: BTreeMap<PathElement, Vec<&Value>> = BTreeMap::new();
     for (i, item) in items.into_iter().flatten().enumerate() {
         // Elements without a valid key were rejected when the object was validated;
         // here they are simply not tracked.
         let Ok(pe) = item_element(rel, elem, item, i) else {
             continue;
         };
-        if seen.contains_key(&pe) {
-            continue;
+        match groups.get_mut(&pe) {
+            Some(g) => g.push(item),
+            None => {
+                order.push(pe.clone());
+                groups.insert(pe, vec![item]);
+            }
         }
-        seen.insert(pe.clone(), item);
-        order.push((pe, item));
     }
-    (order, seen)
+    (order, groups)
 }
 
 fn walk_list(
@@ -130,20 +128,40 @@ fn walk_list(
     path: &mut Path,
     c: &mut Comparison,
 ) {
-    let (l_order, l_seen) = index(l, rel, elem);
-    let (r_order, r_seen) = index(r, rel, elem);
-    for (pe, rv) in &r_order {
+    let (l_order, l_groups) = group(l, rel, elem);
+    let (r_order, r_groups) = group(r, rel, elem);
+    let mut item = |pe: &PathElement, lg: Option<&Vec<&Value>>, rg: Option<&Vec<&Value>>| {
         path.push(pe.clone());
-        walk(l_seen.get(pe).copied(), Some(rv), elem, path, c);
-        path.pop();
-    }
-    for (pe, lv) in &l_order {
-        if r_seen.contains_key(pe) {
-            continue;
+        let dup = lg.is_some_and(|g| g.len() > 1) || rg.is_some_and(|g| g.len() > 1);
+        if dup {
+            // Duplicated elements compare as one leaf: the whole group.
+            let as_list = |g: &Vec<&Value>| Value::Array(g.iter().map(|v| (*v).clone()).collect());
+            let lv = lg.map(as_list);
+            let rv = rg.map(as_list);
+            leaf(lv.as_ref(), rv.as_ref(), path, c);
+            // The fields of a single element that became duplicated are gone as such
+            // (and those of one that stopped being duplicated are new).
+            let mut inner = Comparison::default();
+            match (lg, rg) {
+                (Some(l), _) if l.len() == 1 => walk(Some(l[0]), None, elem, path, &mut inner),
+                (_, Some(r)) if r.len() == 1 => walk(None, Some(r[0]), elem, path, &mut inner),
+                _ => {}
+            }
+            let own = Set::from_paths([path.as_slice()]);
+            c.removed = c.removed.union(&inner.removed.difference(&own));
+            c.added = c.added.union(&inner.added.difference(&own));
+        } else {
+            walk(lg.map(|g| g[0]), rg.map(|g| g[0]), elem, path, c);
         }
-        path.push(pe.clone());
-        walk(Some(lv), None, elem, path, c);
         path.pop();
+    };
+    for pe in &r_order {
+        item(pe, l_groups.get(pe), r_groups.get(pe));
+    }
+    for pe in &l_order {
+        if !r_groups.contains_key(pe) {
+            item(pe, l_groups.get(pe), None);
+        }
     }
 }
 

@@ -84,15 +84,26 @@ fn walk(
             let Value::Array(items) = v else {
                 return Ok(());
             };
+            let mut pes = Vec::with_capacity(items.len());
             let mut seen = BTreeSet::new();
+            let mut duplicated = BTreeSet::new();
             for (i, item) in items.iter().enumerate() {
                 let pe = item_element(&rel, elem, item, i)
                     .map_err(|e| at(path, format!("element {i}: {e}")))?;
-                if !seen.insert(pe.clone()) && strict {
-                    return Err(at(path, format!("duplicate entries for key {pe}")));
+                if !seen.insert(pe.clone()) {
+                    if strict {
+                        return Err(at(path, format!("duplicate entries for key {pe}")));
+                    }
+                    duplicated.insert(pe.clone());
                 }
+                pes.push(pe);
+            }
+            for (pe, item) in pes.into_iter().zip(items) {
                 path.push(pe);
-                walk(item, elem, path, set, strict)?;
+                // Duplicated elements (which live objects may hold) are owned as a whole.
+                if !duplicated.contains(&path[path.len() - 1]) {
+                    walk(item, elem, path, set, strict)?;
+                }
                 set.insert(path);
                 path.pop();
             }

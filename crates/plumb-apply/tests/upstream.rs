@@ -231,4 +231,5 @@ fixture_tests! {
     untyped_values_are_deduced_as_upstream => "deduced.yaml",
     reset_fields_are_never_owned_as_upstream => "ignore.yaml",
     field_manager_layers_behave_as_the_api_server => "field_manager.yaml",
+    duplicated_keys_in_live_objects_are_owned_as_a_whole_as_upstream => "duplicates.yaml",
 }
