@@ -7,10 +7,10 @@
 
 use serde_json::{Map, Value};
 
+use super::lists::find_map_in_slice;
 use super::values::{Kind, go_eq};
 use super::{
     DELETE_DIRECTIVE, DIRECTIVE_MARKER, REPLACE_DIRECTIVE, err_bad_arg_type, err_no_merge_key,
-    find_map_in_slice,
 };
 use crate::error::Result;
 
