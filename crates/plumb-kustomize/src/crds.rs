@@ -19,23 +19,21 @@ pub fn merge_crd_config(text: &str, config: &mut TransformerConfig) -> Result<()
     else {
         return Ok(());
     };
-    for (_, def) in defs.iter() {
-        let Some(kind) = def
-            .at(&["x-kubernetes-group-version-kind"])
-            .and_then(Node::as_seq)
-            .and_then(|s| s.first())
-            .and_then(|g| g.str_at(&["kind"]))
-            .map(str::to_string)
-            .or_else(|| {
-                def.str_at(&["properties", "kind", "default"])
-                    .map(str::to_string)
-            })
-        else {
-            continue;
-        };
-        walk(defs, def, &kind, String::new(), config, 0);
+    for (type_name, def) in defs.iter() {
+        // kustomize names the kind after the Go type: `example.com/bar/v1.Bar` is `Bar`.
+        let kind = type_name
+            .rsplit('.')
+            .next()
+            .unwrap_or(type_name)
+            .to_string();
+        walk(defs, schema_of(def), &kind, String::new(), config, 0);
     }
     Ok(())
+}
+
+/// A definition's schema: under `Schema` in kustomize's format, else the node itself.
+fn schema_of(def: &Node) -> &Node {
+    def.at(&["Schema"]).unwrap_or(def)
 }
 
 fn walk(
@@ -89,10 +87,10 @@ fn walk(
         }
         let target = p
             .str_at(&["$ref"])
-            .and_then(|r| r.rsplit('/').next())
+            .map(|r| r.strip_prefix("#/definitions/").unwrap_or(r))
             .and_then(|r| defs.get(r));
         match target {
-            Some(t) => walk(defs, t, kind, path, config, depth + 1),
+            Some(t) => walk(defs, schema_of(t), kind, path, config, depth + 1),
             None => walk(defs, p, kind, path, config, depth + 1),
         }
     }

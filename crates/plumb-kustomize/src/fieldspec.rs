@@ -22,7 +22,7 @@ impl FieldSpec {
         }
     }
 
-    /// The path split at unescaped `/`, with `[]` markers dropped.
+    /// The path split at unescaped `/`; a segment naming a list keeps its `[]` marker.
     pub fn segments(&self) -> Vec<String> {
         split_path(&self.path)
     }
@@ -60,10 +60,7 @@ pub fn split_path(path: &str) -> Vec<String> {
         }
     }
     out.push(cur);
-    out.into_iter()
-        .map(|s| s.strip_suffix("[]").map(str::to_string).unwrap_or(s))
-        .filter(|s| !s.is_empty())
-        .collect()
+    out.into_iter().filter(|s| !s.is_empty()).collect()
 }
 
 /// Visits the nodes at `segments` below `node`. Sequences met on the way are walked
@@ -86,9 +83,13 @@ pub fn visit(
             Ok(())
         }
         Node::Map(m) => {
+            let (first, is_list) = match first.strip_suffix("[]") {
+                Some(f) => (&f.to_string(), true),
+                None => (first, false),
+            };
             let missing = m.get(first).is_none_or(|v| v.is_null() && !rest.is_empty());
             if missing {
-                if !create {
+                if !create || is_list {
                     return Ok(());
                 }
                 let fresh = if rest.is_empty() {
@@ -132,6 +133,12 @@ pub struct NameBackRef {
 impl TransformerConfig {
     /// kustomize's defaults.
     pub fn builtin() -> TransformerConfig {
+        static BUILTIN: std::sync::LazyLock<TransformerConfig> =
+            std::sync::LazyLock::new(TransformerConfig::parse_builtin);
+        BUILTIN.clone()
+    }
+
+    fn parse_builtin() -> TransformerConfig {
         let mut c = TransformerConfig::default();
         for text in [
             defaults::NAME_REFERENCE,
@@ -237,9 +244,17 @@ fn add_unique(into: &mut Vec<FieldSpec>, specs: Vec<FieldSpec>) {
     }
 }
 
-/// Selects the specs that apply to an object of `gvk`.
-pub fn specs_for<'a>(specs: &'a [FieldSpec], gvk: &'a Gvk) -> impl Iterator<Item = &'a FieldSpec> {
-    specs.iter().filter(move |s| gvk.selected_by(&s.gvk))
+/// The specs that apply to an object of `gvk`, one per path (kustomize merges specs
+/// with the same path; `create` wins if any asks for it).
+pub fn specs_for(specs: &[FieldSpec], gvk: &Gvk) -> Vec<FieldSpec> {
+    let mut out: Vec<FieldSpec> = Vec::new();
+    for s in specs.iter().filter(|s| gvk.selected_by(&s.gvk)) {
+        match out.iter_mut().find(|o| o.path == s.path) {
+            Some(o) => o.create |= s.create,
+            None => out.push(s.clone()),
+        }
+    }
+    out
 }
 
 #[path = "fieldspec_defaults.rs"]

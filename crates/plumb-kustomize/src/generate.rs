@@ -163,7 +163,8 @@ pub fn generate(
         "" | "create" => Behavior::Create,
         "merge" => Behavior::Merge,
         "replace" => Behavior::Replace,
-        other => bail!("unknown generator behavior {other:?}"),
+        // kustomize reads an unknown behavior as unspecified, which creates.
+        _ => Behavior::Create,
     };
 
     let mut root = Mapping::new();

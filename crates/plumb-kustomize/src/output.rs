@@ -6,8 +6,9 @@ use crate::kustomization::Kustomization;
 use crate::resource::Resource;
 use crate::yaml::{Mapping, Node, to_yaml};
 
-/// The label value kustomize v5.5 writes for `buildMetadata: [managedByLabel]`.
-pub const MANAGED_BY: &str = "kustomize-v5.5.0";
+/// The label value `kubectl kustomize` (kustomize v5.5 built into kubectl, which reports
+/// its version as `(devel)`) writes for `buildMetadata: [managedByLabel]`.
+pub const MANAGED_BY: &str = "kustomize-(devel)";
 
 /// Prints all objects.
 pub fn render(res: &[Resource]) -> Result<String> {

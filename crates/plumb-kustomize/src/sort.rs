@@ -97,8 +97,13 @@ pub fn apply(res: &mut [Resource], k: &Kustomization, reorder: Reorder) -> Resul
             }
             return gvk_string(&ga).cmp(&gvk_string(&gb));
         }
-        let (ia, ib) = (a.id(), b.id());
-        (ia.namespace.as_str(), ia.name.as_str()).cmp(&(ib.namespace.as_str(), ib.name.as_str()))
+        // Same kind: by namespace (none sorts last, as kustomize's "~X"), then name.
+        let key = |r: &Resource| {
+            let ns = r.namespace();
+            let ns = if ns.is_empty() { "~X" } else { ns };
+            (ns.to_string(), r.name().to_string())
+        };
+        key(a).cmp(&key(b))
     });
     Ok(())
 }

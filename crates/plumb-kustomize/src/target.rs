@@ -136,7 +136,10 @@ impl Ctx<'_> {
         }
         let path = join_clean(&k.dir, entry);
         if path.is_dir() {
-            let mut sub = Accumulated::default();
+            let mut sub = Accumulated {
+                config: TransformerConfig::builtin(),
+                ..Default::default()
+            };
             let subk = self.accumulate(&path, &mut sub)?;
             if subk.is_component {
                 bail!("expected kind != 'Component' for path '{}'", path.display());

@@ -80,7 +80,7 @@ pub fn namespace(
         r.remember_id();
         for fs in specs_for(specs, &gvk) {
             let segs = fs.segments();
-            if segs.first().map(String::as_str) == Some("subjects") {
+            if segs.first().is_some_and(|s| s.starts_with("subjects")) {
                 continue;
             }
             let is_meta_ns = segs == ["metadata", "namespace"];
