@@ -206,6 +206,13 @@ pub fn apply(
             "metadata.managedFields must be nil".into(),
         ));
     }
+    // structuredMergeManager: the configuration must be valid for its type.
+    if let Err(e) = crate::fieldset::to_field_set(config, ty, true) {
+        return Err(ApplyError::Invalid(format!(
+            "failed to create typed patch object ({}): {e}",
+            group_version_kind(config)
+        )));
+    }
     let live_val = live.cloned().unwrap_or_else(|| Value::Object(Map::new()));
     let managed = managed::decode(managed_fields(&live_val))
         .map_err(|e| ApplyError::Invalid(format!("failed to decode managed fields: {e}")))?;
@@ -302,6 +309,15 @@ fn apply_tracked(
     managed.times.retain(|k, _| managed.fields.contains_key(k));
     managed::cap_update_managers(&mut managed);
     Ok((obj, managed))
+}
+
+/// `schema.GroupVersionKind` as Go prints it: `apps/v1, Kind=Deployment`,
+/// `/v1, Kind=ConfigMap`.
+fn group_version_kind(obj: &Value) -> String {
+    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
+    let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
+    format!("{group}/{version}, Kind={kind}")
 }
 
 fn strip_nulls(v: &mut Value) {

@@ -393,3 +393,22 @@ fn stored_managed_fields_that_cannot_be_decoded_fail_an_apply() {
         "failed to decode managed fields: invalid fieldsType \"FieldsV2\" in managed fields entry 0"
     );
 }
+
+#[test]
+fn an_invalid_configuration_fails_as_a_typed_patch_object_error() {
+    let t1 = t(1);
+    let cfg = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+        "spec": {"template": {"spec": {"containers": [{"name": "a"}, {"name": "a"}]}}}});
+    let err = apply(
+        None,
+        &cfg,
+        &Manager::new("p", "apps/v1", &t1),
+        false,
+        deployment(),
+    )
+    .expect_err("invalid");
+    assert_eq!(
+        err.to_string(),
+        "failed to create typed patch object (apps/v1, Kind=Deployment): .spec.template.spec.containers: duplicate entries for key [name=\"a\"]"
+    );
+}
