@@ -12,8 +12,9 @@
 use serde_json::{Map, Value, json};
 
 use super::defaults_pod::{
-    default_pod_only, default_pod_spec, default_pod_template, default_str,
-    default_template_metadata, default_val, each_obj, existing_obj, obj_mut,
+    canonicalize_requirements, canonicalize_resource_list, default_pod_only, default_pod_spec,
+    default_pod_template, default_str, default_template_metadata, default_val, each_obj,
+    existing_obj, obj_mut,
 };
 
 /// What defaulting needs from the server: allocations and identifiers.
@@ -62,6 +63,10 @@ pub fn apply_defaults(
         ("", "PersistentVolumeClaim") => {
             if let Some(spec) = obj_mut(root, "spec") {
                 default_str(spec, "volumeMode", "Filesystem");
+                canonicalize_requirements(existing_obj(spec, "resources"));
+            }
+            if let Some(status) = existing_obj(root, "status") {
+                canonicalize_resource_list(status.get_mut("capacity"));
             }
             if let Some(status) = obj_mut(root, "status") {
                 default_str(status, "phase", "Pending");
@@ -71,6 +76,7 @@ pub fn apply_defaults(
             if let Some(spec) = obj_mut(root, "spec") {
                 default_str(spec, "persistentVolumeReclaimPolicy", "Retain");
                 default_str(spec, "volumeMode", "Filesystem");
+                canonicalize_resource_list(spec.get_mut("capacity"));
             }
             if let Some(status) = obj_mut(root, "status") {
                 default_str(status, "phase", "Pending");
@@ -87,6 +93,32 @@ pub fn apply_defaults(
             for p in each_obj(root, "ports") {
                 default_val(p, "name", json!(""));
                 default_val(p, "protocol", json!("TCP"));
+            }
+        }
+        ("", "ResourceQuota") => {
+            if let Some(spec) = existing_obj(root, "spec") {
+                canonicalize_resource_list(spec.get_mut("hard"));
+            }
+        }
+        ("", "LimitRange") => {
+            if let Some(spec) = existing_obj(root, "spec") {
+                for item in each_obj(spec, "limits") {
+                    for k in [
+                        "max",
+                        "min",
+                        "default",
+                        "defaultRequest",
+                        "maxLimitRequestRatio",
+                    ] {
+                        canonicalize_resource_list(item.get_mut(k));
+                    }
+                }
+            }
+        }
+        ("", "Node") => {
+            if let Some(status) = existing_obj(root, "status") {
+                canonicalize_resource_list(status.get_mut("capacity"));
+                canonicalize_resource_list(status.get_mut("allocatable"));
             }
         }
         ("apps", "Deployment") => deployment(root),
@@ -246,6 +278,7 @@ fn stateful_set(root: &mut Map<String, Value>) {
             default_template_metadata(pvc);
             if let Some(s) = obj_mut(pvc, "spec") {
                 default_str(s, "volumeMode", "Filesystem");
+                canonicalize_requirements(existing_obj(s, "resources"));
             }
             if let Some(s) = obj_mut(pvc, "status") {
                 default_str(s, "phase", "Pending");

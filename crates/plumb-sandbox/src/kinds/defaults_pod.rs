@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value, json};
 
+use super::quantity::canonical_resource_quantity;
+
 /// Sets `key` to `value` when it is absent or `null` (a nil pointer in Go).
 pub(crate) fn default_val(m: &mut Map<String, Value>, key: &str, value: Value) {
     if m.get(key).is_none_or(Value::is_null) {
@@ -104,6 +106,8 @@ pub fn default_pod_spec(spec: &mut Map<String, Value>) {
     for v in each_obj(spec, "volumes") {
         default_volume(v);
     }
+    canonicalize_resource_list(spec.get_mut("overhead"));
+    canonicalize_requirements(existing_obj(spec, "resources"));
 }
 
 /// `SetDefaults_Pod`: what only a Pod (not a template) gets, plus what the default
@@ -179,6 +183,37 @@ fn default_toleration_seconds(pod_spec: &mut Map<String, Value>) {
     }
 }
 
+/// Rewrites every quantity of a resource list (`{cpu: 0.5}`) in the canonical form the
+/// apiserver returns (`{cpu: "500m"}`); unparsable values are left for validation.
+pub fn canonicalize_resource_list(list: Option<&mut Value>) {
+    let Some(m) = list.and_then(Value::as_object_mut) else {
+        return;
+    };
+    for v in m.values_mut() {
+        canonicalize_quantity(v);
+    }
+}
+
+/// Rewrites one quantity in canonical form; other values are left alone.
+pub fn canonicalize_quantity(v: &mut Value) {
+    let text = match v {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => return,
+    };
+    if let Ok(c) = canonical_resource_quantity(&text) {
+        *v = Value::String(c);
+    }
+}
+
+/// Canonicalises `limits` and `requests` of a `ResourceRequirements`.
+pub(crate) fn canonicalize_requirements(res: Option<&mut Map<String, Value>>) {
+    if let Some(res) = res {
+        canonicalize_resource_list(res.get_mut("limits"));
+        canonicalize_resource_list(res.get_mut("requests"));
+    }
+}
+
 /// `SetDefaults_Container` and its ports, probes, lifecycle handlers and env.
 pub fn default_container(c: &mut Map<String, Value>) {
     let image = c
@@ -190,6 +225,7 @@ pub fn default_container(c: &mut Map<String, Value>) {
     default_str(c, "terminationMessagePath", "/dev/termination-log");
     default_str(c, "terminationMessagePolicy", "File");
     default_val(c, "resources", json!({}));
+    canonicalize_requirements(existing_obj(c, "resources"));
     for p in each_obj(c, "ports") {
         default_str(p, "protocol", "TCP");
     }
@@ -282,6 +318,9 @@ pub fn default_volume(v: &mut Map<String, Value>) {
             default_val(s, "defaultMode", json!(420));
         }
     }
+    if let Some(size) = existing_obj(v, "emptyDir").and_then(|e| e.get_mut("sizeLimit")) {
+        canonicalize_quantity(size);
+    }
     if let Some(h) = existing_obj(v, "hostPath") {
         default_val(h, "type", json!(""));
     }
@@ -303,6 +342,7 @@ pub fn default_volume(v: &mut Map<String, Value>) {
         .and_then(|t| existing_obj(t, "spec"))
     {
         default_str(spec, "volumeMode", "Filesystem");
+        canonicalize_requirements(existing_obj(spec, "resources"));
     }
     if let Some(img) = existing_obj(v, "image") {
         let reference = img
@@ -362,6 +402,16 @@ mod tests {
             c["readinessProbe"],
             json!({"httpGet": {"port": 80, "path": "/", "scheme": "HTTP"},
                    "timeoutSeconds": 1, "periodSeconds": 10, "successThreshold": 1, "failureThreshold": 3})
+        );
+    }
+
+    #[test]
+    fn container_resources_are_written_back_canonically() {
+        let mut c = json!({"name": "a", "image": "x:1", "resources": {"limits": {"cpu": 1, "memory": "1024Mi"}, "requests": {"cpu": 0.5, "memory": "junk"}}});
+        default_container(c.as_object_mut().unwrap());
+        assert_eq!(
+            c["resources"],
+            json!({"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "500m", "memory": "junk"}})
         );
     }
 

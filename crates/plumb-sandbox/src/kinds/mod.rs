@@ -9,6 +9,7 @@ pub mod field;
 pub mod field_selector;
 pub mod jsonpath;
 pub mod names;
+pub mod quantity;
 pub mod selector;
 pub mod table;
 mod table_builtin;

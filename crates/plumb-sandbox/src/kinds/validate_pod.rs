@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::field::{FieldError, FieldValue, child, index};
+use super::field::{FieldError, FieldValue, child, index, key};
 use super::names;
+use super::quantity::Quantity;
 use super::selector::LabelSelector;
 use super::validate::{int_at, push_invalid, str_at, validate_labels};
 use super::validate_core::validate_protocol;
@@ -184,6 +185,7 @@ fn validate_container<'a>(
         }
         mount_paths.push(mount_path);
     }
+    validate_resources(c, &child(path, "resources"), errs);
     let pull = str_at(c, &["imagePullPolicy"]);
     match pull {
         "Always" | "IfNotPresent" | "Never" => {}
@@ -193,6 +195,74 @@ fn validate_container<'a>(
             FieldValue::Str(other.to_owned()),
             &["Always", "IfNotPresent", "Never"],
         )),
+    }
+}
+
+/// Quantities must parse and be non-negative, and requests may not exceed limits.
+fn validate_resources(c: &Value, path: &str, errs: &mut Vec<FieldError>) {
+    let res = c.get("resources").unwrap_or(&Value::Null);
+    let quantities = |k: &str| -> Vec<(String, String, Option<Quantity>)> {
+        res.get(k)
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(name, v)| {
+                let text = match v {
+                    Value::Number(n) => n.to_string(),
+                    other => other.as_str().unwrap_or("").to_owned(),
+                };
+                let q = Quantity::parse(&text).ok();
+                (name.clone(), text, q)
+            })
+            .collect()
+    };
+    let limits = quantities("limits");
+    let requests = quantities("requests");
+    let zero = Quantity::parse("0").ok();
+    for (list_name, list) in [("limits", &limits), ("requests", &requests)] {
+        for (name, text, q) in list {
+            let qpath = key(&child(path, list_name), name);
+            let negative = match (q, &zero) {
+                (Some(q), Some(z)) => q.cmp_value(z) == std::cmp::Ordering::Less,
+                _ => false,
+            };
+            if negative {
+                errs.push(FieldError::invalid(
+                    qpath,
+                    FieldValue::Str(text.clone()),
+                    "must be greater than or equal to 0",
+                ));
+            }
+        }
+    }
+    for (name, _, q) in &requests {
+        let Some(limit) = limits.iter().find(|(n, _, _)| n == name) else {
+            continue;
+        };
+        let (Some(req), Some(lim)) = (q, &limit.2) else {
+            continue;
+        };
+        let overcommit = !name.starts_with("hugepages-")
+            && (name == "cpu"
+                || name == "memory"
+                || name == "ephemeral-storage"
+                || !name.contains('/'));
+        let ord = req.cmp_value(lim);
+        let (bad, relation) = if overcommit {
+            (
+                ord == std::cmp::Ordering::Greater,
+                "must be less than or equal to",
+            )
+        } else {
+            (ord != std::cmp::Ordering::Equal, "must be equal to")
+        };
+        if bad {
+            errs.push(FieldError::invalid(
+                child(path, "requests"),
+                FieldValue::Str(req.canonical()),
+                format!("{relation} {name} limit of {}", lim.canonical()),
+            ));
+        }
     }
 }
 

@@ -286,3 +286,14 @@ fn unknown_kinds_get_metadata_checks_only() {
         .is_err()
     );
 }
+
+#[test]
+fn requests_may_not_exceed_limits() {
+    let pod = json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "d"}, "spec": {"containers": [
+        {"name": "a", "image": "x", "resources": {"limits": {"cpu": "1"}, "requests": {"cpu": "1500m"}}}
+    ]}});
+    assert_eq!(
+        message("v1", pod),
+        "Pod \"p\" is invalid: spec.containers[0].resources.requests: Invalid value: \"1500m\": must be less than or equal to cpu limit of 1"
+    );
+}
