@@ -214,8 +214,11 @@ pub fn apply(
         )));
     }
     let live_val = live.cloned().unwrap_or_else(|| Value::Object(Map::new()));
-    let managed = managed::decode(managed_fields(&live_val))
-        .map_err(|e| ApplyError::Invalid(format!("failed to decode managed fields: {e}")))?;
+    let managed = managed::decode(managed_fields(&live_val)).map_err(|e| {
+        ApplyError::Invalid(format!(
+            "failed to decode managed fields: failed to convert managed fields from API: {e}"
+        ))
+    })?;
     let live_val = without_managed_fields(&live_val);
     let ignored = reset_set(mgr);
     let updater = Updater {
@@ -259,8 +262,8 @@ pub fn apply(
     Ok(obj)
 }
 
-/// `skipNonAppliedManager` → `capManagersManager` → `managedFieldsUpdater` →
-/// `stripMetaManager` → the updater.
+/// `skipNonAppliedManager` → (`capManagersManager`, for its update) →
+/// `managedFieldsUpdater` → `stripMetaManager` → the updater.
 fn apply_tracked(
     updater: &Updater<'_>,
     live: &Value,
@@ -307,7 +310,7 @@ fn apply_tracked(
         None => live.clone(),
     };
     managed.times.retain(|k, _| managed.fields.contains_key(k));
-    managed::cap_update_managers(&mut managed);
+    // capManagersManager caps only after updates.
     Ok((obj, managed))
 }
 

@@ -390,7 +390,7 @@ fn stored_managed_fields_that_cannot_be_decoded_fail_an_apply() {
     .expect_err("invalid");
     assert_eq!(
         err.to_string(),
-        "failed to decode managed fields: invalid fieldsType \"FieldsV2\" in managed fields entry 0"
+        "failed to decode managed fields: failed to convert managed fields from API: invalid fieldsType \"FieldsV2\" in managed fields entry 0"
     );
 }
 
