@@ -14,6 +14,9 @@ use crate::{ApplyError, Manager};
 
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
+/// `TotalAnnotationSizeLimitB`: 256 KiB of annotation keys and values.
+const TOTAL_ANNOTATION_SIZE_LIMIT: usize = 256 * 1024;
+
 /// Fields never recorded in any entry (`stripMetaManager`).
 fn strip_set() -> Set {
     let paths: Vec<Path> = [
@@ -231,7 +234,7 @@ pub fn apply(
     let (mut obj, managed) = match attempt(force) {
         // lastAppliedManager: kubectl may take over what its client-side apply owned.
         Err(ApplyError::Conflicts(conflicts)) if mgr.name == "kubectl" => {
-            match allowed_from_last_applied(&live_val, ty) {
+            match allowed_from_last_applied(&live_val, mgr.api_version, ty) {
                 Some(allowed) => {
                     let rest = conflicts.without(&allowed);
                     if rest.is_empty() {
@@ -256,6 +259,14 @@ pub fn apply(
         let value = build_last_applied(config);
         if let Some(Value::Object(ann)) = obj.pointer_mut("/metadata/annotations") {
             ann.insert(LAST_APPLIED.into(), Value::String(value));
+            // setLastApplied: dropped when the annotations would exceed their limit.
+            let size: usize = ann
+                .iter()
+                .map(|(k, v)| k.len() + v.as_str().map_or(0, str::len))
+                .sum();
+            if size > TOTAL_ANNOTATION_SIZE_LIMIT {
+                ann.shift_remove(LAST_APPLIED);
+            }
         }
     }
     set_managed_fields(&mut obj, &managed);
@@ -340,9 +351,12 @@ fn annotation<'v>(obj: &'v Value, key: &str) -> Option<&'v str> {
 
 /// The fields kubectl's client-side apply last applied and that still hold those
 /// values (`allowedConflictsFromLastApplied`).
-fn allowed_from_last_applied(live: &Value, ty: TypeRef<'_>) -> Option<Set> {
+fn allowed_from_last_applied(live: &Value, api_version: &str, ty: TypeRef<'_>) -> Option<Set> {
     let text = annotation(live, LAST_APPLIED).filter(|t| !t.is_empty())?;
     let last: Value = serde_json::from_str(text).ok()?;
+    if last.get("apiVersion").and_then(Value::as_str) != Some(api_version) {
+        return None;
+    }
     let set = crate::fieldset::to_field_set(&last, ty, false).ok()?;
     let cmp = crate::compare::compare(&last, live, ty);
     Some(
