@@ -1,9 +1,15 @@
 //! Clean-up of patch content that is copied into the result instead of being merged.
 //!
-//! apimachinery (since Kubernetes 1.28) runs such content through `removeDirectives`: a map
-//! carrying `$patch` is dropped (as a field value or as a list element). On top of that we
-//! drop the parallel-list and `$retainKeys` directive keys: the API server decodes the
-//! merged map into a typed object, which never keeps them, so they never reach storage.
+//! Two cases, as upstream:
+//! - a field the live object lacks (or holds with another type) takes the patch value
+//!   through `removeDirectives` (Kubernetes 1.28+): a map carrying `$patch` is dropped;
+//!   [`strip_directives`];
+//! - replaced content (`$patch: replace`, a `replace` strategy, a list without `merge`) and
+//!   new elements of a merge list are copied as they are.
+//!
+//! In both cases the API server then decodes the merged map into the typed object, which
+//! has no field for any directive key, so none reaches storage: we drop the remaining
+//! directive keys here ([`strip_directive_keys`]), keeping the maps that carried them.
 
 use serde_json::{Map, Value};
 
@@ -62,4 +68,20 @@ fn is_directive_key(key: &str) -> bool {
         || key
             .strip_prefix(DELETE_FROM_PRIMITIVE_LIST_PREFIX)
             .is_some_and(|rest| rest.starts_with('/'))
+}
+
+/// Removes every directive key (`$patch`, `$retainKeys`, `$setElementOrder/…`,
+/// `$deleteFromPrimitiveList/…`) at any depth, keeping the maps that carried them: what
+/// the typed decoding of copied patch content leaves.
+pub(crate) fn strip_directive_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(k, _)| k != DIRECTIVE_MARKER && !is_directive_key(k))
+                .map(|(k, v)| (k, strip_directive_keys(v)))
+                .collect(),
+        ),
+        Value::Array(list) => Value::Array(list.into_iter().map(strip_directive_keys).collect()),
+        other => other,
+    }
 }

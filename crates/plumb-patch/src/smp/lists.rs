@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::directives::{discard_null_values, strip_directives, strip_list};
+use super::directives::{discard_null_values, strip_directive_keys};
 use super::meta::PatchMeta;
 use super::order::{
     normalize_element_order, partition_maps_by_present_in_list,
@@ -29,7 +29,7 @@ pub(super) fn merge_slice_handler<S: PatchMeta>(
     if strategy == MERGE_DIRECTIVE || is_delete_list {
         merge_slice(original, patch, items, merge_key, is_delete_list)
     } else {
-        Ok(strip_list(patch))
+        Ok(patch.into_iter().map(strip_directive_keys).collect())
     }
 }
 
@@ -118,7 +118,11 @@ fn merge_slice_with_special_elements(
         }
     }
     if replace {
-        return Ok((strip_list(without_special), Vec::new()));
+        let replaced = without_special
+            .into_iter()
+            .map(strip_directive_keys)
+            .collect();
+        return Ok((replaced, Vec::new()));
     }
     Ok((original, without_special))
 }
@@ -176,13 +180,11 @@ fn merge_slice_without_special_elements<S: PatchMeta>(
                 original[index] = Value::Object(merged);
             }
             None => {
-                // What the API server stores for a new element is its typed decoding, which
-                // keeps neither nulls nor directives.
-                let mut new_element = v.clone();
+                // Upstream appends the element as it is; what the API server stores is its
+                // typed decoding, which keeps neither nulls nor directive keys.
+                let mut new_element = strip_directive_keys(v.clone());
                 discard_null_values(&mut new_element);
-                if let Some(new_element) = strip_directives(new_element) {
-                    original.push(new_element);
-                }
+                original.push(new_element);
             }
         }
     }

@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{PatchError, Result};
 use crate::gofmt::{go_s, go_type, go_v};
-use directives::{discard_null_values, strip_directives};
+use directives::{discard_null_values, strip_directive_keys, strip_directives};
 use lists::merge_slice_handler;
 use meta::{PatchMeta, lookup};
 use set_order::merge_patch_into_original;
@@ -157,9 +157,10 @@ fn take_patch_value(original: &mut Object, key: String, mut patch_v: Value) {
     }
 }
 
+/// Replaced map content, as the typed decoding leaves it.
 fn strip_map(map: Object) -> Object {
-    match strip_directives(Value::Object(map)) {
-        Some(Value::Object(map)) => map,
+    match strip_directive_keys(Value::Object(map)) {
+        Value::Object(map) => map,
         _ => Map::new(),
     }
 }

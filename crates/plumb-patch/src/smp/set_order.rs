@@ -136,7 +136,7 @@ fn validate_patch_with_set_order_list(
     }
     if patch_index < non_delete.len() && set_order_index >= set_order.len() {
         return Err(PatchError::merge(format!(
-            "the order in patch list:\n{}\n doesn't match {SET_ELEMENT_ORDER_PREFIX} list:\n{}",
+            "The order in patch list:\n{}\n doesn't match {SET_ELEMENT_ORDER_PREFIX} list:\n{}\n",
             go_v(&Value::Array(patch_list.to_vec())),
             go_v(&Value::Array(set_order.to_vec())),
         )));
