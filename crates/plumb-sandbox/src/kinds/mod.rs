@@ -11,6 +11,7 @@ pub mod jsonpath;
 pub mod names;
 pub mod quantity;
 pub mod selector;
+pub mod status;
 pub mod table;
 mod table_builtin;
 mod table_cluster;
@@ -25,5 +26,6 @@ pub use defaults_pod::{default_container, default_pod_spec, default_pull_policy}
 pub use field::{ErrorType, FieldError, FieldValue};
 pub use field_selector::{FieldLabels, FieldSelector};
 pub use selector::{LabelSelector, SelectorError};
+pub use status::initial_status;
 pub use table::{IncludeObject, TableMeta, TableSpec, human_duration, table};
 pub use validate::{Invalid, validate};

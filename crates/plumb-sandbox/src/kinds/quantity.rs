@@ -145,6 +145,22 @@ impl Quantity {
         self.scale = min_scale;
     }
 
+    /// The sum of two non-negative quantities (saturating), in `self`'s format.
+    pub fn add(&self, other: &Self) -> Self {
+        let scale = self.scale.min(other.scale);
+        let widen = |q: &Self| {
+            pow10((q.scale - scale) as u32)
+                .and_then(|p| q.mantissa.checked_mul(p))
+                .unwrap_or(u128::MAX)
+        };
+        Self {
+            negative: false,
+            mantissa: widen(self).saturating_add(widen(other)),
+            scale,
+            format: self.format,
+        }
+    }
+
     /// Compares two quantities by value.
     pub fn cmp_value(&self, other: &Self) -> Ordering {
         let signed = |q: &Self| {
@@ -313,6 +329,13 @@ mod tests {
         for bad in ["", "abc", "1..2", "1Gb", "1e", "m"] {
             assert!(Quantity::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn quantities_add_across_scales() {
+        let q = |s| Quantity::parse(s).unwrap();
+        assert_eq!(q("1").add(&q("500m")).canonical(), "1500m");
+        assert_eq!(q("1Gi").add(&q("1Gi")).canonical(), "2Gi");
     }
 
     #[test]
