@@ -232,4 +232,5 @@ fixture_tests! {
     reset_fields_are_never_owned_as_upstream => "ignore.yaml",
     field_manager_layers_behave_as_the_api_server => "field_manager.yaml",
     duplicated_keys_in_live_objects_are_owned_as_a_whole_as_upstream => "duplicates.yaml",
+    kubectl_takes_over_what_its_client_side_apply_last_applied_as_upstream => "last_applied.yaml",
 }
