@@ -351,3 +351,40 @@ fn unknown_kinds_are_left_alone() {
     let obj = json!({"kind": "Widget", "spec": {"x": 1}});
     assert_eq!(defaulted("example.com/v1", obj.clone()), obj);
 }
+
+/// Each `testdata/defaults/<case>.in.yaml`, defaulted, equals `<case>.out.yaml`.
+#[test]
+fn fixtures_default_to_what_a_real_apiserver_returns() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kinds/testdata/defaults");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let Some(case) = path
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .strip_suffix(".in.yaml")
+        else {
+            continue;
+        };
+        let read = |p: &std::path::Path| -> Value {
+            serde_saphyr::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+        };
+        let input = read(&path);
+        let expected = read(&dir.join(format!("{case}.out.yaml")));
+        let api_version = input["apiVersion"].as_str().unwrap().to_owned();
+        let mut ctx = Seq { ip: 9, port: 29999 };
+        let mut got = input;
+        let kind = got["kind"].as_str().unwrap().to_owned();
+        apply_defaults(&api_version, &kind, &mut got, &mut ctx);
+        assert_eq!(
+            got,
+            expected,
+            "{case}: got {}",
+            serde_json::to_string_pretty(&got).unwrap()
+        );
+        cases += 1;
+    }
+    assert!(cases >= 4);
+}

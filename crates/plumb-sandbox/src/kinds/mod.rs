@@ -20,6 +20,7 @@ pub mod validate;
 mod validate_cluster;
 mod validate_core;
 mod validate_pod;
+pub mod validate_update;
 
 pub use defaults::{DefaultsContext, apply_defaults, carry_over_allocations};
 pub use defaults_pod::{default_container, default_pod_spec, default_pull_policy};
@@ -29,3 +30,4 @@ pub use selector::{LabelSelector, SelectorError};
 pub use status::initial_status;
 pub use table::{IncludeObject, TableMeta, TableSpec, human_duration, table};
 pub use validate::{Invalid, validate};
+pub use validate_update::validate_update;

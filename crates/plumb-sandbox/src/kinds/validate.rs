@@ -83,6 +83,23 @@ impl Invalid {
 
 /// Validates a (defaulted) object of a built-in kind; other kinds only get metadata checks.
 pub fn validate(api_version: &str, kind: &str, obj: &Value) -> Result<(), Invalid> {
+    let errs = validate_errors(api_version, kind, obj);
+    if errs.is_empty() {
+        return Ok(());
+    }
+    Err(Invalid {
+        group: api_version
+            .rsplit_once('/')
+            .map_or("", |(g, _)| g)
+            .to_owned(),
+        kind: kind.to_owned(),
+        name: str_at(obj, &["metadata", "name"]).to_owned(),
+        causes: errs,
+    })
+}
+
+/// The field errors of [`validate`], in the apiserver's order.
+pub(crate) fn validate_errors(api_version: &str, kind: &str, obj: &Value) -> Vec<FieldError> {
     let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
     let mut errs = Vec::new();
     validate_object_meta(group, kind, obj, &mut errs);
@@ -113,15 +130,7 @@ pub fn validate(api_version: &str, kind: &str, obj: &Value) -> Result<(), Invali
         }
         _ => {}
     }
-    if errs.is_empty() {
-        return Ok(());
-    }
-    Err(Invalid {
-        group: group.to_owned(),
-        kind: kind.to_owned(),
-        name: str_at(obj, &["metadata", "name"]).to_owned(),
-        causes: errs,
-    })
+    errs
 }
 
 /// A string at a path, `""` when absent.
