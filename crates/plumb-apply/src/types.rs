@@ -41,11 +41,15 @@ static OBJECT_META: LazyLock<Option<Node<'static>>> = LazyLock::new(|| {
 });
 
 impl<'a> TypeRef<'a> {
-    /// The type of a built-in kind, e.g. `TypeRef::builtin("apps/v1", "Deployment")`;
-    /// `None` for kinds the schema does not know.
+    /// The type of a built-in kind, e.g. `TypeRef::builtin("apps/v1", "Deployment")`.
+    /// A version newer than the embedded schema (`autoscaling/v2`) uses the newest
+    /// version of the kind it has; `None` for kinds the schema does not know.
     pub fn builtin(api_version: &str, kind: &str) -> Option<TypeRef<'static>> {
-        plumb_schema::builtin()
+        let schema = plumb_schema::builtin();
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        schema
             .root(api_version, kind)
+            .or_else(|| schema.root_any_version(group, kind))
             .map(TypeRef::Builtin)
     }
 
@@ -477,6 +481,17 @@ mod tests {
         let (x, declared) = free.field("x");
         assert!(!declared);
         assert!(matches!(x, TypeRef::Deduced));
+    }
+
+    #[test]
+    fn newer_versions_of_built_in_kinds_use_the_newest_embedded_version() {
+        let hpa =
+            TypeRef::builtin("autoscaling/v2", "HorizontalPodAutoscaler").expect("known kind");
+        let (spec, declared) = hpa.field("spec");
+        assert!(declared);
+        let (metrics, declared) = spec.field("metrics");
+        assert!(declared && matches!(metrics.decl(), Decl::List { .. }));
+        assert!(TypeRef::builtin("example.com/v1", "Widget").is_none());
     }
 
     #[test]
