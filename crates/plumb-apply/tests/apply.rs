@@ -340,3 +340,122 @@ fn an_applied_configuration_with_managed_fields_is_rejected() {
     .expect_err("rejected");
     assert_eq!(err.to_string(), "metadata.managedFields must be nil");
 }
+
+#[test]
+fn dropping_every_label_removes_the_label_map_but_keeps_server_set_metadata() {
+    let with_labels = json!({"apiVersion": "v1", "kind": "ConfigMap",
+        "metadata": {"name": "c", "labels": {"a": "1", "b": "2"}}, "data": {"x": "1"}});
+    let obj = apply(
+        None,
+        &with_labels,
+        &Manager::new("plumb", "v1", T1),
+        false,
+        configmap(),
+    )
+    .expect("creates");
+    let mut stored = obj.clone();
+    stored["metadata"]["uid"] = json!("u1");
+    stored["metadata"]["resourceVersion"] = json!("7");
+    let without = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"x": "1"}});
+    let out = apply(
+        Some(&stored),
+        &without,
+        &Manager::new("plumb", "v1", T2),
+        false,
+        configmap(),
+    )
+    .expect("applies");
+    assert!(out["metadata"].get("labels").is_none(), "{out:#}");
+    assert_eq!(out["metadata"]["uid"], "u1");
+    assert_eq!(out["metadata"]["resourceVersion"], "7");
+    assert_eq!(
+        entry(&out, "plumb")["fieldsV1"],
+        json!({"f:data": {"f:x": {}}})
+    );
+}
+
+#[test]
+fn a_scale_through_the_subresource_conflicts_with_a_later_apply_of_replicas() {
+    let obj = apply(
+        None,
+        &deploy(2, "nginx:1"),
+        &Manager::new("plumb", "apps/v1", T1),
+        false,
+        deployment(),
+    )
+    .expect("creates");
+    let mut scaled = obj.clone();
+    scaled["spec"]["replicas"] = json!(5);
+    let scaler = Manager::new("kubectl", "apps/v1", T2).with_subresource("scale");
+    let obj = update(Some(&obj), &scaled, &scaler, deployment()).expect("scales");
+    let e = entries(&obj)
+        .into_iter()
+        .find(|e| e["subresource"] == "scale")
+        .expect("a scale entry");
+    assert_eq!(e["fieldsV1"], json!({"f:spec": {"f:replicas": {}}}));
+    let c = conflicts(apply(
+        Some(&obj),
+        &deploy(2, "nginx:2"),
+        &Manager::new("plumb", "apps/v1", T3),
+        false,
+        deployment(),
+    ));
+    assert_eq!(
+        c.to_string(),
+        "Apply failed with 1 conflict: conflict with \"kubectl\" with subresource \"scale\" using apps/v1: .spec.replicas"
+    );
+    // Applying without replicas hands them over: plumb no longer owns them, nothing is removed.
+    let mut cfg = deploy(2, "nginx:2");
+    cfg["spec"]
+        .as_object_mut()
+        .expect("spec")
+        .remove("replicas");
+    let out = apply(
+        Some(&obj),
+        &cfg,
+        &Manager::new("plumb", "apps/v1", T3),
+        false,
+        deployment(),
+    )
+    .expect("applies");
+    assert_eq!(out["spec"]["replicas"], 5);
+    assert_eq!(
+        out["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:2"
+    );
+}
+
+#[test]
+fn a_controller_writing_status_never_conflicts_with_the_applier() {
+    let reset_main: &[&str] = &["status"];
+    let reset_status: &[&str] = &["spec", "metadata"];
+    let mut obj = apply(
+        None,
+        &deploy(2, "nginx:1"),
+        &Manager::new("plumb", "apps/v1", T1).with_reset_fields(reset_main),
+        false,
+        deployment(),
+    )
+    .expect("creates");
+    obj["status"] = json!({});
+    let mut with_status = obj.clone();
+    with_status["status"] =
+        json!({"replicas": 2, "conditions": [{"type": "Available", "status": "True"}]});
+    let ctrl = Manager::new("deployment-controller", "apps/v1", T2)
+        .with_subresource("status")
+        .with_reset_fields(reset_status);
+    let obj = update(Some(&obj), &with_status, &ctrl, deployment()).expect("status");
+    assert_eq!(
+        entry(&obj, "deployment-controller")["fieldsV1"],
+        json!({"f:status": {"f:conditions": {".": {}, "k:{\"type\":\"Available\"}": {".": {}, "f:status": {}, "f:type": {}}}, "f:replicas": {}}})
+    );
+    let out = apply(
+        Some(&obj),
+        &deploy(2, "nginx:2"),
+        &Manager::new("plumb", "apps/v1", T3).with_reset_fields(reset_main),
+        false,
+        deployment(),
+    )
+    .expect("no conflict");
+    assert_eq!(out["status"]["replicas"], 2);
+}
