@@ -99,6 +99,14 @@ pub fn generate(
     };
     let mut add = |k: String, v: Vec<u8>| -> Result<()> {
         validate_key(&k)?;
+        if !matches!(
+            crate::yaml::value::resolve_plain(&k, false),
+            crate::yaml::value::Resolved::Str
+        ) {
+            bail!(
+                "{what} {name}: key {k:?} reads as a non-string YAML value: json: unsupported type: map[interface {{}}]interface {{}}"
+            );
+        }
         if data.iter().any(|(x, _)| *x == k) {
             bail!("{what} {name} illegally repeats the key `{k}`");
         }
@@ -199,7 +207,7 @@ pub fn generate(
                     Err(e) => binary.insert(k, Node::string(b64.encode(e.into_bytes()))),
                 }
             }
-            if !text.is_empty() || binary.is_empty() {
+            if !text.is_empty() {
                 root.insert("data", Node::Map(text));
             }
             if !binary.is_empty() {

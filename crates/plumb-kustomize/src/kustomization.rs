@@ -59,9 +59,16 @@ pub struct Kustomization {
 
 impl Kustomization {
     pub fn parse(file: &Path, text: &str) -> Result<Kustomization> {
-        let node = parse_one(text)
-            .map_err(|e| Error::msg(format!("invalid YAML: {e}")).in_file(file))?
-            .unwrap_or_else(Node::empty_map);
+        let Some(node) =
+            parse_one(text).map_err(|e| Error::msg(format!("invalid YAML: {e}")).in_file(file))?
+        else {
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+            return Err(Error::msg(format!(
+                "{} is empty",
+                name.unwrap_or_else(|| "kustomization".into())
+            ))
+            .in_file(file));
+        };
         let Some(map) = node.as_map() else {
             return Err(Error::msg("a kustomization must be a mapping").in_file(file));
         };
@@ -73,6 +80,7 @@ impl Kustomization {
                 .in_file(file));
             }
         }
+        check_types(map).map_err(|e| e.in_file(file))?;
         let kind = node.str_at(&["kind"]).unwrap_or("Kustomization");
         let is_component = match kind {
             "" | "Kustomization" => false,
@@ -162,4 +170,56 @@ impl Kustomization {
             })
             .unwrap_or_default()
     }
+}
+
+/// The JSON type name Go's decoder reports for a node.
+fn json_type(n: &Node) -> &'static str {
+    use crate::yaml::value::{Resolved, resolve_v3};
+    match n {
+        Node::Seq(_) => "array",
+        Node::Map(_) => "object",
+        Node::Scalar(s) => match resolve_v3(s) {
+            Resolved::Bool(_) => "bool",
+            Resolved::Int(_) | Resolved::Float(_) => "number",
+            Resolved::Null => "null",
+            _ => "string",
+        },
+    }
+}
+
+fn type_error(field: &str, n: &Node) -> Error {
+    Error::msg(format!(
+        "invalid Kustomization: json: cannot unmarshal {} into Go struct field Kustomization.{field} of type string",
+        json_type(n)
+    ))
+}
+
+/// The checks Go's strict decoding makes on the fields whose types are simple.
+fn check_types(map: &crate::yaml::Mapping) -> Result<()> {
+    for field in ["namePrefix", "nameSuffix", "namespace"] {
+        if let Some(v) = map.get(field) {
+            if !matches!(json_type(v), "string" | "null") {
+                return Err(type_error(field, v));
+            }
+        }
+    }
+    for field in ["commonLabels", "commonAnnotations"] {
+        match map.get(field) {
+            Some(Node::Map(m)) => {
+                for (_, v) in m.iter() {
+                    if !matches!(json_type(v), "string" | "null") {
+                        return Err(type_error(field, v));
+                    }
+                }
+            }
+            Some(v) if !v.is_null() => {
+                return Err(Error::msg(format!(
+                    "invalid Kustomization: json: cannot unmarshal {} into Go struct field Kustomization.{field} of type map[string]string",
+                    json_type(v)
+                )));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }

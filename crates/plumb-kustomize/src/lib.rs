@@ -11,6 +11,7 @@
 //! ```
 
 mod crds;
+pub mod edit;
 mod error;
 mod fieldspec;
 mod generate;
@@ -18,6 +19,7 @@ mod hash;
 mod kustomization;
 mod loader;
 mod output;
+pub mod overrides;
 mod patch;
 mod plugins;
 mod replacements;
@@ -31,6 +33,7 @@ pub mod yaml;
 use std::path::{Path, PathBuf};
 
 pub use error::Error;
+pub use overrides::{Overrides, build_with_overrides};
 
 /// How the output is ordered (`kubectl kustomize --reorder`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -70,6 +73,24 @@ pub fn build(path: &Path, opts: &Options) -> Result<String, Error> {
 
 /// Builds the kustomization at `path` into its final objects.
 fn build_resources(path: &Path, opts: &Options) -> Result<Vec<resource::Resource>, Error> {
+    build_resources_edited(path, opts, &mut |_| Ok(()))
+}
+
+/// Builds after editing the top kustomization in memory.
+pub(crate) fn build_edited(
+    path: &Path,
+    opts: &Options,
+    edit: &mut dyn FnMut(&mut yaml::Mapping) -> Result<(), Error>,
+) -> Result<String, Error> {
+    let resources = build_resources_edited(path, opts, edit)?;
+    output::render(&resources)
+}
+
+fn build_resources_edited(
+    path: &Path,
+    opts: &Options,
+    edit: &mut dyn FnMut(&mut yaml::Mapping) -> Result<(), Error>,
+) -> Result<Vec<resource::Resource>, Error> {
     let loader = loader::Loader::new(opts.load_restrictor, opts.repo_root.as_deref())?;
     let mut ctx = target::Ctx {
         loader: &loader,
@@ -79,7 +100,7 @@ fn build_resources(path: &Path, opts: &Options) -> Result<Vec<resource::Resource
         config: fieldspec::TransformerConfig::builtin(),
         ..Default::default()
     };
-    let k = ctx.accumulate(path, &mut acc)?;
+    let k = ctx.accumulate_edited(path, &mut acc, edit)?;
     finish(&k, acc, opts).map_err(|e| e.in_file(&k.file))
 }
 

@@ -39,6 +39,7 @@ impl Loader {
 
     /// Resolves `path` (through symlinks) and checks it is inside the repository.
     pub fn resolve(&self, path: &Path) -> Result<PathBuf> {
+        refuse_remote(&path.to_string_lossy())?;
         let canon = path.canonicalize().map_err(|e| {
             Error::msg(format!(
                 "evalsymlink failure on '{}' : {}",
@@ -125,6 +126,17 @@ impl Loader {
         }
         Ok(found.pop())
     }
+}
+
+/// Refuses URLs: plumb builds from the checked-out tree only.
+pub fn refuse_remote(entry: &str) -> Result<()> {
+    for scheme in ["https:/", "http:/", "git::", "ssh:/", "git@", "file:/"] {
+        if let Some(i) = entry.find(scheme) {
+            let url = entry[i..].replacen(":/", "://", 1).replace(":///", "://");
+            bail!("remote resources are not supported by plumb's native kustomize: {url}");
+        }
+    }
+    Ok(())
 }
 
 /// Joins a relative entry to a directory and normalises `.` and `..` lexically.

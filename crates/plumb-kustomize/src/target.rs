@@ -47,6 +47,16 @@ impl Ctx<'_> {
     /// Accumulates a kustomization directory into `acc` (a component runs on its
     /// parent's accumulation; a kustomization starts empty).
     pub fn accumulate(&mut self, dir: &Path, acc: &mut Accumulated) -> Result<Kustomization> {
+        self.accumulate_edited(dir, acc, &mut |_| Ok(()))
+    }
+
+    /// As [`Ctx::accumulate`], with the kustomization edited in memory first.
+    pub fn accumulate_edited(
+        &mut self,
+        dir: &Path,
+        acc: &mut Accumulated,
+        edit: &mut dyn FnMut(&mut crate::yaml::Mapping) -> Result<()>,
+    ) -> Result<Kustomization> {
         let canon = self.loader.resolve(dir)?;
         for visited in &self.stack {
             if visited.starts_with(&canon) {
@@ -61,7 +71,10 @@ impl Ctx<'_> {
             bail!("kustomizations nested deeper than {MAX_DEPTH} levels");
         }
         self.stack.push(canon);
-        let k = self.load_kustomization(dir)?;
+        let mut k = self.load_kustomization(dir)?;
+        if let Some(m) = k.node.as_map_mut() {
+            edit(m).map_err(|e| e.in_file(&k.file))?;
+        }
         let result = self.accumulate_kustomization(&k, acc);
         self.stack.pop();
         result.map_err(|e| e.in_file(&k.file))?;
@@ -171,7 +184,9 @@ impl Ctx<'_> {
             }
         }
         for entry in k.strings("generators")? {
-            for cfg in plugins::load_configs(self, k, &entry)? {
+            let configs = plugins::load_configs(self, k, &entry)
+                .map_err(|e| e.at_entry(format!("generators: {entry}")))?;
+            for cfg in configs {
                 plugins::run_generator(self, k, &cfg, acc)
                     .map_err(|e| e.at_entry(format!("generators: {entry}")))?;
             }
@@ -184,8 +199,14 @@ impl Ctx<'_> {
         let cfg = acc.config.clone();
         for (i, entry) in k.items("patchesStrategicMerge").iter().enumerate() {
             let text = entry.as_str().unwrap_or_default();
-            patch::apply_psm(res, self.loader, &k.dir, text)
-                .map_err(|e| e.at_entry(format!("patchesStrategicMerge[{i}]")))?;
+            patch::apply_psm(res, self.loader, &k.dir, text).map_err(|e| {
+                let shown = if text.contains('\n') {
+                    format!("[{i}]")
+                } else {
+                    format!(": {text}")
+                };
+                e.at_entry(format!("patchesStrategicMerge{shown}"))
+            })?;
         }
         for (i, entry) in k.items("patches").iter().enumerate() {
             patch::apply_entry(res, self.loader, &k.dir, entry)
@@ -227,13 +248,27 @@ impl Ctx<'_> {
                 .map_err(|e| e.at_entry(format!("replacements[{i}]")))?;
         }
         for entry in k.strings("transformers")? {
-            for cfg_node in plugins::load_configs(self, k, &entry)? {
+            let configs = plugins::load_configs(self, k, &entry)
+                .map_err(|e| e.at_entry(format!("transformers: {entry}")))?;
+            for cfg_node in configs {
                 plugins::run_transformer(self, k, &cfg_node, acc)
                     .map_err(|e| e.at_entry(format!("transformers: {entry}")))?;
             }
         }
         for entry in k.strings("validators")? {
-            plugins::load_configs(self, k, &entry)?;
+            let configs = plugins::load_configs(self, k, &entry)
+                .map_err(|e| e.at_entry(format!("validators: {entry}")))?;
+            for cfg_node in configs {
+                let mut copy = acc.clone();
+                plugins::run_transformer(self, k, &cfg_node, &mut copy)
+                    .map_err(|e| e.at_entry(format!("validators: {entry}")))?;
+                let before = crate::output::render(&acc.resources)?;
+                let after = crate::output::render(&copy.resources)?;
+                if before != after {
+                    return Err(Error::msg("validator shouldn't modify the resource map")
+                        .at_entry(format!("validators: {entry}")));
+                }
+            }
         }
         Ok(())
     }

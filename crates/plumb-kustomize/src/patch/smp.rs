@@ -152,31 +152,43 @@ fn merge_list(dest: Option<Node>, patch: &[Node], schema: Option<Schema<'_>>) ->
                     .is_some_and(|s| s.value == *v)
             })
     };
-    let mut used = vec![false; dest_items.len()];
-    let mut out: Vec<Node> = Vec::new();
+    // Observed kyaml (prepending merge) order: with one merge key, the patch's elements
+    // in patch order (merged with their originals), then the untouched originals; with
+    // several keys (ports: containerPort + protocol), new elements first, then the
+    // originals in place, merged.
+    let multi_key = keys.len() > 1;
+    let mut merged_dest: Vec<Option<Node>> = dest_items.into_iter().map(Some).collect();
+    let mut taken = vec![false; merged_dest.len()];
+    let mut front: Vec<Node> = Vec::new();
     for p in patch {
         let pk = key_of(p, &keys);
-        let found = dest_items
+        let found = merged_dest
             .iter()
             .enumerate()
-            .find(|(i, d)| !used[*i] && matches(d, &pk))
+            .find(|(i, d)| !taken[*i] && d.as_ref().is_some_and(|d| matches(d, &pk)))
             .map(|(i, _)| i);
-        let base = found.map(|i| {
-            used[i] = true;
-            dest_items[i].clone()
-        });
-        if let Some(merged) = merge(base, p, item_schema) {
-            if !pk.is_empty() && merged.as_map().is_some_and(|m| m.is_empty()) {
-                continue;
+        match found {
+            Some(i) => {
+                taken[i] = true;
+                let base = merged_dest[i].take();
+                let merged = merge(base, p, item_schema);
+                if multi_key {
+                    merged_dest[i] = merged;
+                } else if let Some(m) = merged {
+                    front.push(m);
+                }
             }
-            out.push(merged);
+            None => {
+                if let Some(n) = merge(None, p, item_schema) {
+                    if pk.is_empty() || !n.as_map().is_some_and(|m| m.is_empty()) {
+                        front.push(n);
+                    }
+                }
+            }
         }
     }
-    for (i, d) in dest_items.into_iter().enumerate() {
-        if !used[i] {
-            out.push(d);
-        }
-    }
+    let mut out = front;
+    out.extend(merged_dest.into_iter().flatten());
     Node::Seq(out)
 }
 

@@ -51,7 +51,7 @@ impl ImageEntry {
 
     /// The new image text for `value`, when the entry matches it.
     pub fn rewrite(&self, re: &regex::Regex, value: &str) -> Option<String> {
-        if !re.is_match(value) {
+        if !re.is_match(value) && split(value).0 != self.name {
             return None;
         }
         let (mut name, mut tag, mut digest) = split(value);
