@@ -75,20 +75,20 @@ pub fn validate_update(
                 ));
             }
         }
-        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
-            if old.get("roleRef") != new.get("roleRef") {
-                let rr = |k: &str| go_quote(str_at(new, &["roleRef", k]));
-                errs.push(FieldError::invalid(
-                    "roleRef",
-                    FieldValue::Raw(format!(
-                        "rbac.RoleRef{{APIGroup:{}, Kind:{}, Name:{}}}",
-                        rr("apiGroup"),
-                        rr("kind"),
-                        rr("name")
-                    )),
-                    "cannot change roleRef",
-                ));
-            }
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding")
+            if old.get("roleRef") != new.get("roleRef") =>
+        {
+            let rr = |k: &str| go_quote(str_at(new, &["roleRef", k]));
+            errs.push(FieldError::invalid(
+                "roleRef",
+                FieldValue::Raw(format!(
+                    "rbac.RoleRef{{APIGroup:{}, Kind:{}, Name:{}}}",
+                    rr("apiGroup"),
+                    rr("kind"),
+                    rr("name")
+                )),
+                "cannot change roleRef",
+            ));
         }
         ("apiextensions.k8s.io", "CustomResourceDefinition") => {
             for k in ["group", "scope"] {
@@ -224,15 +224,13 @@ fn pvc(old: &Value, new: &Value, errs: &mut Vec<FieldError>) {
     let bound = !str_at(old, &["volumeName"]).is_empty();
     let strip = |s: &Value| {
         let mut s = without(s, &["volumeAttributesClassName"]);
-        if bound {
-            if let Some(res) = s.get_mut("resources").and_then(Value::as_object_mut) {
-                res.remove("requests");
-            }
+        if bound && let Some(res) = s.get_mut("resources").and_then(Value::as_object_mut) {
+            res.remove("requests");
         }
-        if str_at(old, &["volumeName"]).is_empty() {
-            if let Some(m) = s.as_object_mut() {
-                m.remove("volumeName");
-            }
+        if str_at(old, &["volumeName"]).is_empty()
+            && let Some(m) = s.as_object_mut()
+        {
+            m.remove("volumeName");
         }
         s
     };
