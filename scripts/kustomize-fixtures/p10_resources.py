@@ -440,7 +440,7 @@ def define(case, d):
           accessModes:
           - ReadWriteOnce
           hostPath:
-            path: /tmp/pv0
+            path: /mnt/disks/pv0
         ---
         apiVersion: storage.k8s.io/v1
         kind: StorageClass

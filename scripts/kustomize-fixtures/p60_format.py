@@ -124,7 +124,7 @@ def define(case, d):
       only-newline: "\\n"
       leading-newline: "\\nstart"
     """))
-    cm_case("format-long-strings-not-wrapped", d("""
+    cm_case("format-long-strings-wrapped-at-80-columns", d("""
     apiVersion: v1
     kind: ConfigMap
     metadata:

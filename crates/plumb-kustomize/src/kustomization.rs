@@ -197,10 +197,10 @@ fn type_error(field: &str, n: &Node) -> Error {
 /// The checks Go's strict decoding makes on the fields whose types are simple.
 fn check_types(map: &crate::yaml::Mapping) -> Result<()> {
     for field in ["namePrefix", "nameSuffix", "namespace"] {
-        if let Some(v) = map.get(field) {
-            if !matches!(json_type(v), "string" | "null") {
-                return Err(type_error(field, v));
-            }
+        if let Some(v) = map.get(field)
+            && !matches!(json_type(v), "string" | "null")
+        {
+            return Err(type_error(field, v));
         }
     }
     for field in ["commonLabels", "commonAnnotations"] {

@@ -304,45 +304,99 @@ fn run_in_child(case: &Case, scratch: &Path, timeout: Duration) -> Outcome {
     }
 }
 
-/// A short unified-style diff: a little context, then the first differing lines.
+/// A short unified-style diff: the first differing hunks (LCS over lines), with a little
+/// context, at most `MAX_LINES` lines.
 fn short_diff(expected: &str, actual: &str) -> String {
+    const CONTEXT: usize = 2;
+    const MAX_LINES: usize = 30;
     let exp: Vec<&str> = expected.split_inclusive('\n').collect();
     let act: Vec<&str> = actual.split_inclusive('\n').collect();
-    let first = exp
-        .iter()
-        .zip(act.iter())
-        .position(|(a, b)| a != b)
-        .unwrap_or(exp.len().min(act.len()));
     let show = |l: &str| -> String {
-        let trimmed = l.strip_suffix('\n');
-        match trimmed {
+        match l.strip_suffix('\n') {
             Some(t) => t.to_string(),
             None => format!("{l}\\ (no newline at end)"),
         }
     };
+    // Trim the common prefix and suffix, then LCS the middle (bounded, to stay cheap).
+    let mut pre = 0;
+    while pre < exp.len() && pre < act.len() && exp[pre] == act[pre] {
+        pre += 1;
+    }
+    let mut suf = 0;
+    while suf < exp.len() - pre
+        && suf < act.len() - pre
+        && exp[exp.len() - 1 - suf] == act[act.len() - 1 - suf]
+    {
+        suf += 1;
+    }
+    let (e, a) = (&exp[pre..exp.len() - suf], &act[pre..act.len() - suf]);
+    // ops: (tag, line) with tag ' ', '-', '+'
+    let mut ops: Vec<(char, &str)> = exp[..pre].iter().map(|l| (' ', *l)).collect();
+    if e.len() * a.len() <= 4_000_000 {
+        let (n, m) = (e.len(), a.len());
+        let mut lcs = vec![0u32; (n + 1) * (m + 1)];
+        for x in (0..n).rev() {
+            for y in (0..m).rev() {
+                lcs[x * (m + 1) + y] = if e[x] == a[y] {
+                    lcs[(x + 1) * (m + 1) + y + 1] + 1
+                } else {
+                    lcs[(x + 1) * (m + 1) + y].max(lcs[x * (m + 1) + y + 1])
+                };
+            }
+        }
+        let (mut x, mut y) = (0, 0);
+        while x < n || y < m {
+            if x < n && y < m && e[x] == a[y] {
+                ops.push((' ', e[x]));
+                x += 1;
+                y += 1;
+            } else if x < n && (y == m || lcs[(x + 1) * (m + 1) + y] >= lcs[x * (m + 1) + y + 1]) {
+                ops.push(('-', e[x]));
+                x += 1;
+            } else {
+                ops.push(('+', a[y]));
+                y += 1;
+            }
+        }
+    } else {
+        ops.extend(e.iter().map(|l| ('-', *l)));
+        ops.extend(a.iter().map(|l| ('+', *l)));
+    }
+    ops.extend(exp[exp.len() - suf..].iter().map(|l| (' ', *l)));
+
     let mut out = String::new();
     let _ = writeln!(
         out,
         "    @@ first difference at line {} (expected {} lines, got {}) @@",
-        first + 1,
+        pre + 1,
         exp.len(),
         act.len()
     );
-    for l in &exp[first.saturating_sub(3)..first] {
-        let _ = writeln!(out, "     {}", show(l));
+    let mut shown = vec![false; ops.len()];
+    for (k, (tag, _)) in ops.iter().enumerate() {
+        if *tag != ' ' {
+            let to = (k + CONTEXT).min(ops.len() - 1);
+            for flag in &mut shown[k.saturating_sub(CONTEXT)..=to] {
+                *flag = true;
+            }
+        }
     }
-    const MAX: usize = 8;
-    for l in exp.iter().skip(first).take(MAX) {
-        let _ = writeln!(out, "    -{}", show(l));
-    }
-    if exp.len() > first + MAX {
-        let _ = writeln!(out, "    -…");
-    }
-    for l in act.iter().skip(first).take(MAX) {
-        let _ = writeln!(out, "    +{}", show(l));
-    }
-    if act.len() > first + MAX {
-        let _ = writeln!(out, "    +…");
+    let mut printed = 0;
+    let mut prev: Option<usize> = None;
+    for (k, (tag, line)) in ops.iter().enumerate() {
+        if !shown[k] {
+            continue;
+        }
+        if printed == MAX_LINES {
+            let _ = writeln!(out, "    … (diff truncated)");
+            break;
+        }
+        if prev.is_some_and(|p| p + 1 != k) {
+            let _ = writeln!(out, "    ⋮");
+        }
+        let _ = writeln!(out, "    {tag}{}", show(line));
+        printed += 1;
+        prev = Some(k);
     }
     out
 }

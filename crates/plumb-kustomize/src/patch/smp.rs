@@ -179,10 +179,10 @@ fn merge_list(dest: Option<Node>, patch: &[Node], schema: Option<Schema<'_>>) ->
                 }
             }
             None => {
-                if let Some(n) = merge(None, p, item_schema) {
-                    if pk.is_empty() || !n.as_map().is_some_and(|m| m.is_empty()) {
-                        front.push(n);
-                    }
+                if let Some(n) = merge(None, p, item_schema)
+                    && (pk.is_empty() || !n.as_map().is_some_and(|m| m.is_empty()))
+                {
+                    front.push(n);
                 }
             }
         }
