@@ -362,7 +362,10 @@ fn crd_decl<'a>(c: &CrdNode<'a>) -> Decl<'a> {
             Decl::List { rel, elem }
         }
         "string" | "integer" | "number" | "boolean" => Decl::Scalar,
-        _ => Decl::Untyped { atomic: false },
+        // Any type: maps follow `x-kubernetes-map-type`, lists are atomic.
+        _ => Decl::Untyped {
+            atomic: ext(s, "x-kubernetes-map-type").and_then(Value::as_str) == Some("atomic"),
+        },
     }
 }
 
