@@ -155,8 +155,9 @@ fn a_crd_installs_and_its_objects_print_their_columns() {
     );
     let w = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3, color: blue}\n";
     assert_eq!(c.ok(&["apply", "-f", "-"], Some(w)), "widget.example.com/w1 created\n");
-    assert_eq!(normalize(&c.kubectl(&["get", "widgets"])), "NAME SIZE AGE\nw1 3 <age>");
-    assert_eq!(normalize(&c.kubectl(&["get", "wd", "-o", "wide"])), "NAME SIZE AGE COLOR\nw1 3 <age> blue");
+    // Declared printer columns replace the default Age column, as in apiextensions.
+    assert_eq!(normalize(&c.kubectl(&["get", "widgets"])), "NAME SIZE\nw1 3");
+    assert_eq!(normalize(&c.kubectl(&["get", "wd", "-o", "wide"])), "NAME SIZE COLOR\nw1 3 blue");
     let crds = normalize(&c.kubectl(&["get", "crds"]));
     let lines: Vec<&str> = crds.lines().collect();
     assert_eq!(lines[0], "NAME CREATED AT");

@@ -89,40 +89,33 @@ pub fn partial_metadata(obj: &Value) -> Value {
 
 /// A Table of objects for `kubectl get`.
 pub fn table(ctx: &Ctx, objects: &[Value], rv: &str, next: Option<&str>) -> Value {
-    let rows: Vec<Value> = objects
-        .iter()
-        .map(|o| {
-            json!({
-                "cells": [o["metadata"]["name"], o["metadata"]["creationTimestamp"]],
-                "object": partial_metadata(o),
-            })
-        })
-        .collect();
-    let mut meta = json!({"resourceVersion": rv});
-    if let Some(n) = next {
-        meta["continue"] = json!(n);
-    }
-    let _ = ctx;
-    json!({
-        "kind": "Table",
-        "apiVersion": "meta.k8s.io/v1",
-        "metadata": meta,
-        "columnDefinitions": [
-            {"name": "Name", "type": "string", "format": "name", "description": "Name", "priority": 0},
-            {"name": "Created At", "type": "date", "format": "", "description": "Creation timestamp", "priority": 0},
-        ],
-        "rows": rows,
-    })
+    let null = Value::Null;
+    let spec = if ctx.ty.custom {
+        crate::kinds::TableSpec::Custom {
+            printer_columns: ctx.ty.printer_columns.as_ref().unwrap_or(&null),
+        }
+    } else {
+        crate::kinds::TableSpec::Builtin {
+            group: &ctx.ty.group,
+            kind: &ctx.ty.kind,
+        }
+    };
+    let meta = crate::kinds::TableMeta {
+        resource_version: rv.to_string(),
+        continue_token: next.unwrap_or("").to_string(),
+        remaining_item_count: None,
+        no_headers: false,
+    };
+    let include = crate::kinds::IncludeObject::from_query(ctx.q("includeObject"));
+    crate::kinds::table(&spec, objects, include, &meta, jiff::Timestamp::now())
 }
 
 /// The status an object starts with (the real server resets status on create).
-pub fn initial_status(ty: &ResourceType, _obj: &Value) -> Value {
-    match (ty.group.as_str(), ty.kind.as_str()) {
-        ("", "Namespace") => json!({"phase": "Active"}),
-        ("", "Service") => json!({"loadBalancer": {}}),
-        ("", "Pod") => json!({"phase": "Pending", "qosClass": "BestEffort"}),
-        _ => json!({}),
+pub fn initial_status(ty: &ResourceType, obj: &Value) -> Option<Value> {
+    if ty.custom {
+        return None;
     }
+    crate::kinds::initial_status(&ty.api_version(), &ty.kind, obj)
 }
 
 /// Defaults the API server sets. `old` is the stored object on updates: allocations

@@ -158,8 +158,16 @@ pub fn create_object(
             m.remove("generation");
         }
     }
-    if ty.status_subresource {
-        obj["status"] = hooks::initial_status(ty, &obj);
+    if ty.status_subresource || !ty.custom {
+        match hooks::initial_status(ty, &obj) {
+            Some(status) => obj["status"] = status,
+            None if ty.status_subresource => {
+                if let Some(m) = obj.as_object_mut() {
+                    m.remove("status");
+                }
+            }
+            None => {}
+        }
     }
     hooks::defaults(state, ty, None, &mut obj);
     hooks::validate(ty, &obj)?;
