@@ -215,6 +215,28 @@ fn secrets_default_to_opaque() {
 }
 
 #[test]
+fn secret_string_data_is_merged_into_data_as_base64() {
+    let s = defaulted(
+        "v1",
+        json!({"kind": "Secret", "data": {"a": "eA==", "b": "eQ=="}, "stringData": {"b": "hello", "c": "pw"}}),
+    );
+    assert_eq!(
+        s["data"],
+        json!({"a": "eA==", "b": "aGVsbG8=", "c": "cHc="})
+    );
+    assert!(s.get("stringData").is_none());
+}
+
+#[test]
+fn base64_pads_like_go() {
+    assert_eq!(base64(b""), "");
+    assert_eq!(base64(b"f"), "Zg==");
+    assert_eq!(base64(b"fo"), "Zm8=");
+    assert_eq!(base64(b"foo"), "Zm9v");
+    assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+}
+
+#[test]
 fn jobs_get_counts_and_a_generated_selector() {
     let j = defaulted(
         "batch/v1",

@@ -4,6 +4,7 @@
 //! Everything here is a pure function over `serde_json::Value`; the server wires it in.
 
 pub mod defaults;
+mod defaults_core;
 mod defaults_pod;
 pub mod field;
 pub mod field_selector;
