@@ -141,3 +141,250 @@ fn patches_apply_as_kubectl_1_32_applies_them() {
         failures.join("\n\n")
     );
 }
+
+/// A small deterministic generator (no dependencies): xorshift64*.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n.max(1) as u64).unwrap_or(0)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    /// A random subset of `items` in random order.
+    fn subset<T: Clone>(&mut self, items: &[T]) -> Vec<T> {
+        let mut pool = items.to_vec();
+        let mut out = Vec::new();
+        while !pool.is_empty() {
+            let i = self.below(pool.len() + 1);
+            if i == pool.len() {
+                break;
+            }
+            out.push(pool.remove(i));
+        }
+        out
+    }
+}
+
+fn generated_case(rng: &mut Rng) -> (Value, Value) {
+    use serde_json::json;
+    let names = ["a", "b", "c", "d", "e"];
+    let envs = ["X", "Y", "Z", "W"];
+    let finalizers = ["f1", "f2", "f3", "f4"];
+
+    let live_containers: Vec<Value> = rng
+        .subset(&names)
+        .into_iter()
+        .map(|n| {
+            let env: Vec<Value> = rng
+                .subset(&envs)
+                .into_iter()
+                .map(|e| json!({"name": e, "value": "live"}))
+                .collect();
+            let ports: Vec<Value> = rng
+                .subset(&[80, 81, 82])
+                .into_iter()
+                .map(|p| json!({"containerPort": p, "protocol": "TCP"}))
+                .collect();
+            json!({
+                "name": n,
+                "image": format!("{n}:1"),
+                "env": env,
+                "ports": ports,
+                "args": ["live"],
+                "resources": {"limits": {"memory": "1Gi"}, "requests": {"cpu": "1"}},
+            })
+        })
+        .collect();
+    let live = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "gen", "finalizers": rng.subset(&finalizers)},
+        "spec": {"template": {"spec": {
+            "containers": live_containers,
+            "volumes": [{"name": "v", "emptyDir": {}}, {"name": "w", "emptyDir": {}}],
+        }}},
+    });
+
+    let mut spec = Map::new();
+    let patch_names = rng.subset(&names);
+    let mut containers = Vec::new();
+    for n in &patch_names {
+        let mut c = Map::new();
+        c.insert("name".into(), json!(n));
+        if rng.chance(20) {
+            c.insert("$patch".into(), json!("delete"));
+        } else {
+            if rng.chance(50) {
+                c.insert("image".into(), json!(format!("{n}:2")));
+            }
+            if rng.chance(20) {
+                c.insert("args".into(), json!(rng.subset(&["x", "y", "z"])));
+            }
+            if rng.chance(30) {
+                let ports: Vec<Value> = rng
+                    .subset(&[80, 81, 82])
+                    .into_iter()
+                    .map(|p| {
+                        if rng.chance(30) {
+                            json!({"containerPort": p, "$patch": "delete"})
+                        } else {
+                            json!({"containerPort": p, "name": format!("p{p}")})
+                        }
+                    })
+                    .collect();
+                c.insert("ports".into(), Value::Array(ports));
+            }
+            if rng.chance(10) {
+                c.insert(
+                    "resources".into(),
+                    json!({"$patch": "replace", "limits": {"cpu": "1"}}),
+                );
+            }
+            if rng.chance(10) {
+                c.insert("image".into(), Value::Null);
+            }
+            if rng.chance(60) {
+                let env_names = rng.subset(&envs);
+                let env: Vec<Value> = env_names
+                    .iter()
+                    .map(|e| {
+                        if rng.chance(25) {
+                            json!({"name": e, "$patch": "delete"})
+                        } else {
+                            json!({"name": e, "value": "patch"})
+                        }
+                    })
+                    .collect();
+                c.insert("env".into(), Value::Array(env));
+                if rng.chance(50) {
+                    let order: Vec<Value> = rng
+                        .subset(&envs)
+                        .into_iter()
+                        .map(|e| json!({"name": e}))
+                        .collect();
+                    c.insert("$setElementOrder/env".into(), Value::Array(order));
+                }
+            }
+        }
+        containers.push(Value::Object(c));
+    }
+    if rng.chance(10) {
+        containers.insert(0, json!({"$patch": "replace"}));
+    }
+    if !containers.is_empty() {
+        spec.insert("containers".into(), Value::Array(containers));
+    }
+    if rng.chance(50) {
+        let order: Vec<Value> = rng
+            .subset(&names)
+            .into_iter()
+            .map(|n| json!({"name": n}))
+            .collect();
+        spec.insert("$setElementOrder/containers".into(), Value::Array(order));
+    }
+    let mut metadata = Map::new();
+    // Adding and deleting the same finalizer in one patch is order-dependent upstream (Go
+    // map iteration), so the two lists stay disjoint.
+    let added = if rng.chance(40) {
+        rng.subset(&finalizers)
+    } else {
+        Vec::new()
+    };
+    if !added.is_empty() {
+        metadata.insert("finalizers".into(), json!(added));
+    }
+    if rng.chance(30) {
+        let deleted: Vec<&str> = rng
+            .subset(&finalizers)
+            .into_iter()
+            .filter(|f| !added.contains(f))
+            .collect();
+        metadata.insert("$deleteFromPrimitiveList/finalizers".into(), json!(deleted));
+    }
+    if rng.chance(30) {
+        metadata.insert(
+            "$setElementOrder/finalizers".into(),
+            json!(rng.subset(&finalizers)),
+        );
+    }
+    if rng.chance(20) {
+        spec.insert(
+            "volumes".into(),
+            json!([{"$retainKeys": ["configMap", "name"], "name": "v", "configMap": {"name": "c"}}]),
+        );
+    }
+    let patch = json!({
+        "metadata": Value::Object(metadata),
+        "spec": {"template": {"spec": Value::Object(spec)}},
+    });
+    (live, patch)
+}
+
+/// Generated strategic merge patches (merge lists, deletions, `$setElementOrder`, parallel
+/// primitive lists, `$patch: replace`) against kubectl. `PLUMB_PATCH_ORACLE_CASES` sets how
+/// many (default 200).
+#[test]
+#[ignore = "slow: runs kubectl once per generated case"]
+fn generated_strategic_patches_apply_as_kubectl_applies_them() {
+    if !kubectl_available() {
+        eprintln!("skipped: kubectl is not on PATH");
+        return;
+    }
+    let count: u64 = std::env::var("PLUMB_PATCH_ORACLE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let scratch = std::env::temp_dir().join(format!("plumb-patch-gen-{}.json", std::process::id()));
+    let mut failures = Vec::new();
+    let mut applied = 0;
+    for seed in 1..=count {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let (live, patch) = generated_case(&mut rng);
+        let want = kubectl_patch(&live, "strategic", &patch, &scratch);
+        let got = ours(&live, "strategic", &patch);
+        applied += u64::from(want.is_ok());
+        // With several faults in one patch, which one Go reports depends on map iteration
+        // order; the curated cases check messages.
+        let agree = match (&want, &got) {
+            (Ok(want), Ok(got)) => as_stored(want) == as_stored(got),
+            (Err(_), Err(_)) => true,
+            _ => false,
+        };
+        if !agree {
+            failures.push(format!(
+                "seed {seed}\n   live    {live}\n   patch   {patch}\n   kubectl {}\n   ours    {}",
+                match &want {
+                    Ok(v) => as_stored(v).to_string(),
+                    Err(e) => format!("error: {e}"),
+                },
+                match &got {
+                    Ok(v) => as_stored(v).to_string(),
+                    Err(e) => format!("error: {e}"),
+                },
+            ));
+        }
+    }
+    let _ = std::fs::remove_file(&scratch);
+    println!("{applied} of {count} generated patches applied, the rest failed in both");
+    assert!(
+        applied * 2 > count,
+        "most generated patches apply ({applied} of {count})"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {count} generated cases differ from kubectl:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}

@@ -14,6 +14,7 @@
 mod directives;
 #[cfg(test)]
 mod fake_schema;
+mod gosort;
 mod lists;
 pub(crate) mod meta;
 mod order;

@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value};
 
+use super::gosort;
 use super::lists::find_map_in_slice;
 use super::values::{Kind, go_eq};
 use super::{
@@ -81,9 +82,18 @@ fn normalize_slice_order(
     } else {
         (to_sort, Vec::new())
     };
-    // Every item is found in `order` by construction (both come from partitioning by it),
-    // so a stable sort on the position is what apimachinery's `sort.SliceStable` yields.
-    to_sort.sort_by_key(|item| index(order, item, merge_key, kind).unwrap_or(usize::MAX));
+    // apimachinery's comparator: by position in `order`, and "less" whenever either item is
+    // missing from it (which happens with a `$setElementOrder` list that leaves items
+    // out), so only Go's exact algorithm gives its answer.
+    gosort::slice_stable(&mut to_sort, |v, i, j| {
+        match index(order, &v[i], merge_key, kind) {
+            Some(ii) => match index(order, &v[j], merge_key, kind) {
+                Some(ij) => ii < ij,
+                None => true,
+            },
+            None => true,
+        }
+    });
     to_sort.extend(to_delete);
     Ok(to_sort)
 }
