@@ -154,9 +154,8 @@ fn merge_list(dest: Option<Node>, patch: &[Node], schema: Option<Schema<'_>>) ->
     };
     // Observed kyaml (prepending merge) order: with one merge key, the patch's elements
     // in patch order (merged with their originals), then the untouched originals; with
-    // several keys (ports: containerPort + protocol), new elements first, then the
-    // originals in place, merged.
-    let multi_key = keys.len() > 1;
+    // several keys present in the patch element (ports: containerPort + protocol), the
+    // merged original stays in place.
     let mut merged_dest: Vec<Option<Node>> = dest_items.into_iter().map(Some).collect();
     let mut taken = vec![false; merged_dest.len()];
     let mut front: Vec<Node> = Vec::new();
@@ -172,7 +171,8 @@ fn merge_list(dest: Option<Node>, patch: &[Node], schema: Option<Schema<'_>>) ->
                 taken[i] = true;
                 let base = merged_dest[i].take();
                 let merged = merge(base, p, item_schema);
-                if multi_key {
+                // Matched on several keys (all present in the patch element): in place.
+                if pk.len() > 1 {
                     merged_dest[i] = merged;
                 } else if let Some(m) = merged {
                     front.push(m);

@@ -143,7 +143,14 @@ fn set_mapping(n: &mut Node, cands: &[&Target], referrer: &Referrer, kind: &str)
         Some(ns) => cands
             .iter()
             .copied()
-            .filter(|t| t.ids.iter().any(|id| id.namespace == *ns) || t.cur.namespace == *ns)
+            .filter(|t| {
+                let want = if ns.is_empty() {
+                    "default"
+                } else {
+                    ns.as_str()
+                };
+                t.ids.iter().any(|id| id.effective_ns() == want)
+            })
             .collect(),
         None => cands.to_vec(),
     };
@@ -153,10 +160,12 @@ fn set_mapping(n: &mut Node, cands: &[&Target], referrer: &Referrer, kind: &str)
     if let Some(Node::Scalar(s)) = m.get_mut("name") {
         s.value = t.cur.name.clone();
     }
-    if ns.is_some()
-        && let Some(Node::Scalar(s)) = m.get_mut("namespace")
-    {
-        s.value = t.cur.namespace.clone();
+    match m.get_mut("namespace") {
+        Some(Node::Scalar(s)) => s.value = t.cur.namespace.clone(),
+        _ if !t.cur.namespace.is_empty() => {
+            m.insert("namespace", Node::string(t.cur.namespace.clone()));
+        }
+        _ => {}
     }
     Ok(())
 }
