@@ -59,17 +59,41 @@ fn walk(
     let al = atom(ty, l);
     let ar = atom(ty, r);
     if l.is_some() && r.is_some() && !al.same_kind(&ar) {
-        leaf(l, r, path, c);
+        // Different shapes: each side is walked as what it is; leaves compare as
+        // modified, the children of a granular side come and go.
+        visit(al, l, r, path, c);
+        visit(ar, l, r, path, c);
         return;
     }
     let a = if r.is_some() { ar } else { al };
-    let is_leaf = match a {
-        Atom::Scalar => true,
+    if !visit(a, l, r, path, c) {
+        if l.is_none() {
+            c.added.insert(path);
+        } else if r.is_none() {
+            c.removed.insert(path);
+        }
+    }
+}
+
+/// Compares one position as `a` sees it; whether it was a leaf.
+fn visit(
+    a: Atom<'_>,
+    l: Option<&Value>,
+    r: Option<&Value>,
+    path: &mut Path,
+    c: &mut Comparison,
+) -> bool {
+    match a {
+        Atom::Scalar => {
+            leaf(l, r, path, c);
+            true
+        }
         Atom::List { rel, elem } => {
             let la = l.and_then(Value::as_array);
             let ra = r.and_then(Value::as_array);
             let empty = la.is_none_or(Vec::is_empty) && ra.is_none_or(Vec::is_empty);
             if rel == ListRel::Atomic || empty {
+                leaf(l, r, path, c);
                 true
             } else {
                 walk_list(la, ra, &rel, elem, path, c);
@@ -81,19 +105,13 @@ fn walk(
             let rm = r.and_then(Value::as_object);
             let empty = lm.is_none_or(Map::is_empty) && rm.is_none_or(Map::is_empty);
             if atomic || empty {
+                leaf(l, r, path, c);
                 true
             } else {
                 walk_map(lm, rm, ty, path, c);
                 false
             }
         }
-    };
-    if is_leaf {
-        leaf(l, r, path, c);
-    } else if l.is_none() {
-        c.added.insert(path);
-    } else if r.is_none() {
-        c.removed.insert(path);
     }
 }
 
@@ -130,38 +148,55 @@ fn walk_list(
 ) {
     let (l_order, l_groups) = group(l, rel, elem);
     let (r_order, r_groups) = group(r, rel, elem);
-    let mut item = |pe: &PathElement, lg: Option<&Vec<&Value>>, rg: Option<&Vec<&Value>>| {
-        path.push(pe.clone());
-        let dup = lg.is_some_and(|g| g.len() > 1) || rg.is_some_and(|g| g.len() > 1);
-        if dup {
-            // Duplicated elements compare as one leaf: the whole group.
-            let as_list = |g: &Vec<&Value>| Value::Array(g.iter().map(|v| (*v).clone()).collect());
-            let lv = lg.map(as_list);
-            let rv = rg.map(as_list);
-            leaf(lv.as_ref(), rv.as_ref(), path, c);
-            // The fields of a single element that became duplicated are gone as such
-            // (and those of one that stopped being duplicated are new).
-            let mut inner = Comparison::default();
-            match (lg, rg) {
-                (Some(l), _) if l.len() == 1 => walk(Some(l[0]), None, elem, path, &mut inner),
-                (_, Some(r)) if r.len() == 1 => walk(None, Some(r[0]), elem, path, &mut inner),
-                _ => {}
-            }
-            let own = Set::from_paths([path.as_slice()]);
-            c.removed = c.removed.union(&inner.removed.difference(&own));
-            c.added = c.added.union(&inner.added.difference(&own));
-        } else {
-            walk(lg.map(|g| g[0]), rg.map(|g| g[0]), elem, path, c);
-        }
-        path.pop();
-    };
     for pe in &r_order {
-        item(pe, l_groups.get(pe), r_groups.get(pe));
+        path.push(pe.clone());
+        walk_item(l_groups.get(pe), r_groups.get(pe), elem, path, c);
+        path.pop();
     }
     for pe in &l_order {
         if !r_groups.contains_key(pe) {
-            item(pe, l_groups.get(pe), None);
+            path.push(pe.clone());
+            walk_item(l_groups.get(pe), None, elem, path, c);
+            path.pop();
         }
+    }
+}
+
+/// Compares the elements with one key on each side. An element duplicated in a live
+/// object is one leaf: removed or added as a whole, modified when both sides hold
+/// different duplicates.
+fn walk_item(
+    lg: Option<&Vec<&Value>>,
+    rg: Option<&Vec<&Value>>,
+    elem: TypeRef<'_>,
+    path: &mut Path,
+    c: &mut Comparison,
+) {
+    let l_dup = lg.is_some_and(|g| g.len() > 1);
+    let r_dup = rg.is_some_and(|g| g.len() > 1);
+    if !l_dup && !r_dup {
+        walk(lg.map(|g| g[0]), rg.map(|g| g[0]), elem, path, c);
+        return;
+    }
+    if let (Some(l), Some(r)) = (lg, rg)
+        && l_dup
+        && r_dup
+    {
+        let same = l.len() == r.len() && l.iter().zip(r).all(|(a, b)| values_equal(a, b));
+        if !same {
+            c.modified.insert(path);
+        }
+        return;
+    }
+    match lg {
+        Some(_) if l_dup => c.removed.insert(path),
+        Some(l) => walk(Some(l[0]), None, elem, path, c),
+        None => {}
+    }
+    match rg {
+        Some(_) if r_dup => c.added.insert(path),
+        Some(r) => walk(None, Some(r[0]), elem, path, c),
+        None => {}
     }
 }
 
@@ -198,6 +233,51 @@ mod tests {
     use super::*;
     use crate::fieldsv1::encode;
     use serde_json::json;
+
+    /// `testdata/upstream/symdiff.yaml`: structured-merge-diff's comparison cases, both ways.
+    #[test]
+    fn comparisons_find_the_fields_upstream_finds_both_ways() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/upstream/symdiff.yaml"
+        );
+        let text = std::fs::read_to_string(path).expect("fixture is readable");
+        let doc: Value = serde_saphyr::from_str(&text).expect("fixture is YAML");
+        let mut failures = Vec::new();
+        for (name, case) in doc.as_object().expect("cases by name") {
+            let ty = match &case["schema"] {
+                Value::String(s) if s == "deduced" => TypeRef::Deduced,
+                schema => TypeRef::crd(schema),
+            };
+            for (i, q) in case["quints"]
+                .as_array()
+                .expect("quints")
+                .iter()
+                .enumerate()
+            {
+                let parse = |j: usize| -> Value {
+                    serde_json::from_str(q[j].as_str().expect("JSON text")).expect("JSON")
+                };
+                let (lhs, rhs) = (parse(0), parse(1));
+                let want = [parse(2), parse(3), parse(4)];
+                let c = compare(&lhs, &rhs, ty);
+                let got = [encode(&c.removed), encode(&c.modified), encode(&c.added)];
+                if got != want {
+                    failures.push(format!("{name} #{i}: got {got:?}, want {want:?}"));
+                }
+                let back = compare(&rhs, &lhs, ty);
+                let got = [
+                    encode(&back.added),
+                    encode(&back.modified),
+                    encode(&back.removed),
+                ];
+                if got != want {
+                    failures.push(format!("{name} #{i} reversed: got {got:?}, want {want:?}"));
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
 
     #[test]
     fn a_new_label_map_is_added_with_its_keys_and_a_changed_image_is_modified() {

@@ -197,6 +197,34 @@ mod tests {
         assert_eq!(fields["f:apiVersion"], json!({}));
     }
 
+    /// `testdata/upstream/field_sets.yaml`: structured-merge-diff's field set cases.
+    #[test]
+    fn field_sets_are_the_ones_upstream_computes() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/testdata/upstream/field_sets.yaml"
+        );
+        let text = std::fs::read_to_string(path).expect("fixture is readable");
+        let doc: Value = serde_saphyr::from_str(&text).expect("fixture is YAML");
+        let mut failures = Vec::new();
+        for (name, case) in doc.as_object().expect("cases by name") {
+            let ty = TypeRef::crd(&case["schema"]);
+            for (i, p) in case["pairs"].as_array().expect("pairs").iter().enumerate() {
+                let parse = |j: usize| -> Value {
+                    serde_json::from_str(p[j].as_str().expect("JSON text")).expect("JSON")
+                };
+                let (obj, want) = (parse(0), parse(1));
+                match to_field_set(&obj, ty, false) {
+                    Ok(set) if encode(&set) == want => {}
+                    other => {
+                        failures.push(format!("{name} #{i}: {obj}: got {other:?}, want {want}"))
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     #[test]
     fn duplicate_keys_in_an_applied_list_are_rejected() {
         let config = json!({"spec": {"template": {"spec": {"containers": [

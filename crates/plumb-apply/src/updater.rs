@@ -83,10 +83,11 @@ impl Updater<'_> {
             .get(manager)
             .map(|vs| vs.set.clone())
             .unwrap_or_default();
+        // Removed first: an element that became duplicated is removed and added.
         let set = previous
+            .difference(&cmp.removed)
             .union(&cmp.modified)
             .union(&cmp.added)
-            .difference(&cmp.removed)
             .recursive_difference(self.ignored);
         if set.is_empty() {
             managers.remove(manager);
