@@ -233,4 +233,5 @@ fixture_tests! {
     field_manager_layers_behave_as_the_api_server => "field_manager.yaml",
     duplicated_keys_in_live_objects_are_owned_as_a_whole_as_upstream => "duplicates.yaml",
     kubectl_takes_over_what_its_client_side_apply_last_applied_as_upstream => "last_applied.yaml",
+    missing_key_fields_take_their_defaults_as_upstream => "default_keys.yaml",
 }
