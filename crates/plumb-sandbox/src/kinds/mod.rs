@@ -17,6 +17,7 @@ pub mod table;
 mod table_builtin;
 mod table_cluster;
 mod table_core;
+mod table_infra;
 pub mod validate;
 mod validate_cluster;
 mod validate_core;

@@ -10,6 +10,7 @@ use super::table_core::row;
 pub(crate) fn cluster_printer(group: &str, kind: &str) -> Option<Printer> {
     let (columns, row): PrinterFns = match (group, kind) {
         ("", "Event") => (event_columns, event_row),
+        ("events.k8s.io", "Event") => (event_columns, events_v1_row),
         ("", "Node") => (node_columns, node_row),
         ("autoscaling", "HorizontalPodAutoscaler") => (hpa_columns, hpa_row),
         ("coordination.k8s.io", "Lease") => (lease_columns, lease_row),
@@ -17,9 +18,30 @@ pub(crate) fn cluster_printer(group: &str, kind: &str) -> Option<Printer> {
         ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
             (binding_columns, binding_row)
         }
-        _ => return None,
+        _ => return super::table_infra::infra_printer(group, kind),
     };
     Some(Printer { columns, row })
+}
+
+/// An `events.k8s.io/v1` Event printed as the core Event it converts to.
+fn events_v1_row(e: &Value, now: Timestamp) -> Row {
+    let mut core = e.clone();
+    if let Some(m) = core.as_object_mut() {
+        for (from, to) in [
+            ("regarding", "involvedObject"),
+            ("note", "message"),
+            ("reportingController", "reportingComponent"),
+            ("deprecatedSource", "source"),
+            ("deprecatedFirstTimestamp", "firstTimestamp"),
+            ("deprecatedLastTimestamp", "lastTimestamp"),
+            ("deprecatedCount", "count"),
+        ] {
+            if let Some(v) = m.remove(from) {
+                m.insert(to.to_owned(), v);
+            }
+        }
+    }
+    event_row(&core, now)
 }
 
 fn hpa_columns() -> Vec<Column> {

@@ -454,3 +454,73 @@ fn endpoints_show_three_addresses_then_more() {
         "10.0.0.1:80,10.0.0.2:80,10.0.0.3:80 + 1 more..."
     );
 }
+
+#[test]
+fn pod_disruption_budgets_print_na_for_unset_bounds() {
+    let p = json!({"metadata": {"name": "pdb"}, "spec": {"minAvailable": "50%"}, "status": {"disruptionsAllowed": 1}});
+    let t = built("policy", "PodDisruptionBudget", &[p]);
+    assert_eq!(
+        names(&t),
+        [
+            "Name",
+            "Min Available",
+            "Max Unavailable",
+            "Allowed Disruptions",
+            "Age"
+        ]
+    );
+    assert_eq!(
+        t["rows"][0]["cells"],
+        json!(["pdb", "50%", "N/A", 1, "<unknown>"])
+    );
+}
+
+#[test]
+fn default_storage_classes_are_marked_in_the_name() {
+    let s = json!({"metadata": {"name": "standard", "annotations": {"storageclass.kubernetes.io/is-default-class": "true"}},
+        "provisioner": "rancher.io/local-path", "volumeBindingMode": "WaitForFirstConsumer"});
+    let t = built("storage.k8s.io", "StorageClass", &[s]);
+    assert_eq!(
+        t["rows"][0]["cells"],
+        json!([
+            "standard (default)",
+            "rancher.io/local-path",
+            "Delete",
+            "WaitForFirstConsumer",
+            false,
+            "<unknown>"
+        ])
+    );
+}
+
+#[test]
+fn controller_revisions_name_their_controller() {
+    let r = json!({"metadata": {"name": "db-5d4f", "ownerReferences": [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "db", "controller": true}]}, "revision": 2});
+    assert_eq!(
+        built("apps", "ControllerRevision", &[r])["rows"][0]["cells"],
+        json!(["db-5d4f", "statefulset.apps/db", 2, "<unknown>"])
+    );
+}
+
+#[test]
+fn events_v1_print_like_core_events() {
+    let e = json!({"metadata": {"name": "e1"}, "type": "Normal", "reason": "Scheduled", "note": "Assigned",
+        "regarding": {"kind": "Pod", "name": "web-1"}, "reportingController": "default-scheduler",
+        "eventTime": "2026-01-01T11:59:00.000000Z"});
+    let t = built("events.k8s.io", "Event", &[e]);
+    assert_eq!(
+        t["rows"][0]["cells"],
+        json!([
+            "60s",
+            "Normal",
+            "Scheduled",
+            "pod/web-1",
+            "",
+            "default-scheduler",
+            "Assigned",
+            "60s",
+            1,
+            "e1"
+        ])
+    );
+}
