@@ -214,7 +214,6 @@ def define(case, d):
 
     # ---------------------------------------------------------------- bases (legacy)
     case("bases-legacy-field", {
-        KUST: "bases:\n- ../base\n",
         "base/kustomization.yaml": "resources:\n- deployment.yaml\n",
         "base/deployment.yaml": deployment(),
         "overlay/kustomization.yaml": "bases:\n- ../base\nnamePrefix: legacy-\n",
