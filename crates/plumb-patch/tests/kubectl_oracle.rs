@@ -388,3 +388,153 @@ fn generated_strategic_patches_apply_as_kubectl_applies_them() {
         failures.join("\n\n")
     );
 }
+
+fn generated_json_patch(rng: &mut Rng) -> Value {
+    use serde_json::json;
+    let paths = [
+        "/spec/replicas",
+        "/spec/paused",
+        "/metadata/labels",
+        "/metadata/labels/app",
+        "/metadata/labels/missing",
+        "/metadata/labels/a~1b",
+        "/metadata/finalizers/0",
+        "/metadata/finalizers/1",
+        "/metadata/finalizers/-",
+        "/metadata/finalizers/-1",
+        "/metadata/finalizers/9",
+        "/metadata/finalizers/x",
+        "/spec/template/spec/containers/0/image",
+        "/spec/template/spec/containers/1",
+        "/spec/template/spec/containers/0/env/0/value",
+        "/spec/nope/deeper",
+        "",
+        "/",
+    ];
+    let values = [
+        json!(3),
+        json!("v"),
+        json!(null),
+        json!({"k": "v"}),
+        json!([1, 2]),
+    ];
+    let ops = ["add", "remove", "replace", "move", "copy", "test"];
+    let count = 1 + rng.below(4);
+    let mut patch = Vec::new();
+    for _ in 0..count {
+        let op = ops[rng.below(ops.len())];
+        let mut o = Map::new();
+        o.insert("op".into(), json!(op));
+        o.insert("path".into(), json!(paths[rng.below(paths.len())]));
+        match op {
+            "move" | "copy" => {
+                o.insert("from".into(), json!(paths[rng.below(paths.len())]));
+            }
+            "remove" => {}
+            _ => {
+                if rng.chance(90) {
+                    o.insert("value".into(), values[rng.below(values.len())].clone());
+                }
+            }
+        }
+        patch.push(Value::Object(o));
+    }
+    Value::Array(patch)
+}
+
+fn generated_merge_patch(rng: &mut Rng) -> Value {
+    use serde_json::json;
+    let leaves = [
+        json!(null),
+        json!(1),
+        json!("s"),
+        json!([1, null]),
+        json!({"a": null, "b": 1}),
+    ];
+    let mut labels = Map::new();
+    for k in ["app", "tier", "new"] {
+        if rng.chance(50) {
+            labels.insert(k.into(), leaves[rng.below(leaves.len())].clone());
+        }
+    }
+    let mut spec = Map::new();
+    for k in ["replicas", "paused", "strategy", "template"] {
+        if rng.chance(40) {
+            spec.insert(k.into(), leaves[rng.below(leaves.len())].clone());
+        }
+    }
+    json!({"metadata": {"labels": Value::Object(labels)}, "spec": Value::Object(spec)})
+}
+
+/// Generated JSON patches and merge patches against kubectl's (the same v4 library).
+#[test]
+#[ignore = "slow: runs kubectl once per generated case"]
+fn generated_json_and_merge_patches_apply_as_kubectl_applies_them() {
+    use serde_json::json;
+    if !kubectl_available() {
+        eprintln!("skipped: kubectl is not on PATH");
+        return;
+    }
+    let count: u64 = std::env::var("PLUMB_PATCH_ORACLE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let live = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": "gen", "labels": {"app": "web", "tier": "front"}, "finalizers": ["f1", "f2"]},
+        "spec": {
+            "replicas": 2,
+            "strategy": {"type": "Recreate"},
+            "template": {"spec": {"containers": [
+                {"name": "a", "image": "a:1", "env": [{"name": "X", "value": "1"}]},
+                {"name": "b", "image": "b:1"},
+            ]}},
+        },
+    });
+    let scratch =
+        std::env::temp_dir().join(format!("plumb-patch-genjson-{}.json", std::process::id()));
+    let mut failures = Vec::new();
+    let mut applied = 0;
+    for seed in 1..=count {
+        let mut rng = Rng(seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1);
+        let (patch_type, patch) = if seed % 2 == 0 {
+            ("json", generated_json_patch(&mut rng))
+        } else {
+            ("merge", generated_merge_patch(&mut rng))
+        };
+        let want = kubectl_patch(&live, patch_type, &patch, &scratch);
+        let got = ours(&live, patch_type, &patch);
+        // kubectl only prints objects: a patch that leaves none (no kind) fails there.
+        let agree = match (&want, &got) {
+            (Ok(want), Ok(got)) => want == got,
+            (Err(want), Err(got)) => {
+                want.contains("is missing field") || want.trim_end() == got.to_string().trim_end()
+            }
+            (Err(_), Ok(got)) => got.get("kind").is_none() || got.get("apiVersion").is_none(),
+            _ => false,
+        };
+        applied += u64::from(want.is_ok());
+        if !agree {
+            failures.push(format!(
+                "seed {seed} ({patch_type})\n   patch   {patch}\n   kubectl {}\n   ours    {}",
+                match &want {
+                    Ok(v) => v.to_string(),
+                    Err(e) => format!("error: {e}"),
+                },
+                match &got {
+                    Ok(v) => v.to_string(),
+                    Err(e) => format!("error: {e}"),
+                },
+            ));
+        }
+    }
+    let _ = std::fs::remove_file(&scratch);
+    println!("{applied} of {count} generated patches applied, the rest failed in both");
+    assert!(
+        failures.is_empty(),
+        "{} of {count} generated cases differ from kubectl:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
