@@ -91,6 +91,55 @@ def write_case(name, c):
         put(cdir, "expected-error", c["error"] + "\n")
 
 
+def referenced_paths(k):
+    """Local paths a kustomization names (files and directories), as written."""
+    out = []
+    for f in ["resources", "bases", "components", "crds", "configurations", "transformers",
+              "generators", "validators", "patchesStrategicMerge"]:
+        for v in (k.get(f) or []):
+            if isinstance(v, str) and "\n" not in v:
+                out.append(v)
+    for p in (k.get("patches") or []) + (k.get("patchesJson6902") or []) + (k.get("replacements") or []):
+        if isinstance(p, dict) and p.get("path"):
+            out.append(p["path"])
+    for g in (k.get("configMapGenerator") or []) + (k.get("secretGenerator") or []):
+        if not isinstance(g, dict):
+            continue
+        out += [f.split("=", 1)[-1] for f in (g.get("files") or [])]
+        out += list(g.get("envs") or [])
+        if g.get("env"):
+            out.append(g["env"])
+    if isinstance(k.get("openapi"), dict) and k["openapi"].get("path"):
+        out.append(k["openapi"]["path"])
+    return [o for o in out if isinstance(o, str) and "://" not in o and not o.startswith("git@")]
+
+
+def check_references(name, c):
+    """Nothing in a case may point outside its input/, except the declared escape cases."""
+    try:
+        import yaml
+    except ImportError:
+        return []
+    cdir = os.path.join(CASES_DIR, name)
+    root = os.path.realpath(os.path.join(cdir, "input"))
+    bad = []
+    for dp, _, fns in os.walk(os.path.join(cdir, "input")):
+        for fn in fns:
+            if fn not in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+                continue
+            try:
+                k = yaml.safe_load(open(os.path.join(dp, fn)))
+            except Exception:
+                continue
+            if not isinstance(k, dict):
+                continue
+            for ref in referenced_paths(k):
+                r = os.path.normpath(os.path.join(os.path.realpath(dp), ref))
+                if r != root and not r.startswith(root + os.sep):
+                    bad.append(f"{name}: {os.path.relpath(os.path.join(dp, fn), cdir)} names {ref}")
+    return bad
+
+
 def main():
     sys.path.insert(0, os.path.join(HERE, "kustomize-fixtures"))
     import importlib
@@ -107,11 +156,19 @@ def main():
             continue
         write_case(name, c)
         n += 1
+    problems = []
+    for name, c in CASES.items():
+        if not c["outside"] and not c["symlinks"]:
+            problems += check_references(name, c)
+    for p in problems:
+        print(f"error: reference outside input/: {p}", file=sys.stderr)
     unknown = [e for e in os.listdir(CASES_DIR)
                if os.path.isdir(os.path.join(CASES_DIR, e)) and e not in CASES]
     for u in sorted(unknown):
         print(f"warning: {u} is not declared by the generator", file=sys.stderr)
     print(f"kustomize-fixtures: wrote {n} cases ({len(CASES)} declared)")
+    if problems:
+        sys.exit(1)
 
 
 if __name__ == "__main__":
