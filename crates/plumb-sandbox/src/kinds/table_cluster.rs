@@ -64,12 +64,12 @@ fn hpa_columns() -> Vec<Column> {
         ),
         Column::new(
             "MaxPods",
-            "integer",
+            "string",
             "maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up. It cannot be less that minReplicas.",
         ),
         Column::new(
             "Replicas",
-            "integer",
+            "string",
             "currentReplicas is current number of replicas of pods managed by this autoscaler, as last seen by the autoscaler.",
         ),
         Column::age(),

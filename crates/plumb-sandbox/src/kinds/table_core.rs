@@ -172,7 +172,7 @@ fn config_map_columns() -> Vec<Column> {
         Column::name_column(),
         Column::new(
             "Data",
-            "integer",
+            "string",
             "Data contains the configuration data. Each key must consist of alphanumeric characters, '-', '_' or '.'. Values with non-UTF-8 byte sequences must use the BinaryData field. The keys stored in Data must not overlap with the keys in the BinaryData field, this is enforced during validation process.",
         ),
         Column::age(),
