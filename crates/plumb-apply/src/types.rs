@@ -90,6 +90,7 @@ impl<'a> TypeRef<'a> {
             TypeRef::Atomic => (TypeRef::Atomic, false),
             TypeRef::Builtin(n) => match n.shape() {
                 Shape::Object => match n.field(name) {
+                    Some(_) if is_atomic_map_field(n, name) => (TypeRef::Atomic, true),
                     Some(f) => (TypeRef::Builtin(f), true),
                     // Fields newer than the embedded schema: tracked as deduced.
                     None => (TypeRef::Deduced, false),
@@ -298,10 +299,49 @@ fn list_rel(
     }
 }
 
+/// Structs that are atomic (`+structType=atomic`) in the Kubernetes 1.32 OpenAPI but
+/// not yet in the embedded 1.21 schema.
+const ATOMIC_DEFINITIONS: &[&str] = &[
+    "io.k8s.apimachinery.pkg.apis.meta.v1.OwnerReference",
+    "io.k8s.api.core.v1.ConfigMapKeySelector",
+    "io.k8s.api.core.v1.LocalObjectReference",
+    "io.k8s.api.core.v1.NodeSelector",
+    "io.k8s.api.core.v1.NodeSelectorTerm",
+    "io.k8s.api.core.v1.ObjectFieldSelector",
+    "io.k8s.api.core.v1.ObjectReference",
+    "io.k8s.api.core.v1.ResourceFieldSelector",
+    "io.k8s.api.core.v1.ScopeSelector",
+    "io.k8s.api.core.v1.SecretKeySelector",
+    "io.k8s.api.core.v1.SecretReference",
+    "io.k8s.api.core.v1.TopologySelectorTerm",
+    "io.k8s.api.core.v1.TypedLocalObjectReference",
+];
+
+/// Map fields that are atomic (`+mapType=atomic`) in the Kubernetes 1.32 OpenAPI but
+/// not yet in the embedded 1.21 schema: (definition, field).
+const ATOMIC_MAP_FIELDS: &[(&str, &str)] = &[
+    ("io.k8s.api.core.v1.PodSpec", "nodeSelector"),
+    ("io.k8s.api.core.v1.ReplicationControllerSpec", "selector"),
+    ("io.k8s.api.core.v1.ServiceSpec", "selector"),
+];
+
+fn definition_name<'a>(n: &Node<'a>) -> &'a str {
+    let def = n.definition().unwrap_or_default();
+    def.strip_prefix("#/definitions/").unwrap_or(def)
+}
+
+fn is_atomic_map_field(parent: &Node<'_>, field: &str) -> bool {
+    let def = definition_name(parent);
+    ATOMIC_MAP_FIELDS
+        .iter()
+        .any(|(d, f)| *d == def && *f == field)
+}
+
 fn builtin_decl<'a>(n: &Node<'a>) -> Decl<'a> {
     match n.shape() {
         Shape::Object | Shape::Map => Decl::Map {
-            atomic: n.map_type() == Some("atomic"),
+            atomic: n.map_type() == Some("atomic")
+                || ATOMIC_DEFINITIONS.contains(&definition_name(n)),
         },
         Shape::Array => Decl::List {
             rel: list_rel(

@@ -412,3 +412,34 @@ fn an_invalid_configuration_fails_as_a_typed_patch_object_error() {
         "failed to create typed patch object (apps/v1, Kind=Deployment): .spec.template.spec.containers: duplicate entries for key [name=\"a\"]"
     );
 }
+
+#[test]
+fn owner_references_and_selectors_are_atomic_as_in_kubernetes_1_32() {
+    let t1 = t(1);
+    let cfg = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s",
+            "ownerReferences": [{"apiVersion": "v1", "kind": "ConfigMap", "name": "o", "uid": "u-1"}]},
+        "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}});
+    let ty = TypeRef::builtin("v1", "Service").expect("Service is built in");
+    let out = apply(None, &cfg, &Manager::new("p", "v1", &t1), false, ty).expect("creates");
+    assert_eq!(
+        entries(&out)[0]["fieldsV1"],
+        json!({
+            "f:metadata": {"f:ownerReferences": {"k:{\"uid\":\"u-1\"}": {}}},
+            "f:spec": {
+                "f:ports": {"k:{\"port\":80,\"protocol\":\"TCP\"}": {".": {}, "f:port": {}}},
+                "f:selector": {}
+            }
+        })
+    );
+    let pod = TypeRef::builtin("v1", "Pod").expect("Pod is built in");
+    let cfg = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        "spec": {"nodeSelector": {"disk": "ssd"}, "containers": [{"name": "c", "image": "i",
+            "env": [{"name": "N", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]}]}});
+    let out = apply(None, &cfg, &Manager::new("p", "v1", &t1), false, pod).expect("creates");
+    let spec = &entries(&out)[0]["fieldsV1"]["f:spec"];
+    assert_eq!(spec["f:nodeSelector"], json!({}));
+    assert_eq!(
+        spec["f:containers"]["k:{\"name\":\"c\"}"]["f:env"]["k:{\"name\":\"N\"}"]["f:valueFrom"],
+        json!({"f:fieldRef": {}})
+    );
+}
