@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod kinds;
+pub mod protobuf;
 pub mod registry;
 pub mod store;
 
