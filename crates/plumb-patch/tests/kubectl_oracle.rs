@@ -209,8 +209,12 @@ fn generated_case(rng: &mut Rng) -> (Value, Value) {
     let live = json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": "gen", "finalizers": rng.subset(&finalizers)},
-        "spec": {"template": {"spec": {
+        "metadata": {"name": "gen", "finalizers": rng.subset(&finalizers), "labels": {"app": "gen", "tier": "t"}},
+        "spec": {
+            "replicas": 2,
+            "strategy": {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}},
+            "template": {"spec": {
+            "tolerations": [{"key": "t", "operator": "Exists"}],
             "containers": live_containers,
             "volumes": [{"name": "v", "emptyDir": {}}, {"name": "w", "emptyDir": {}}],
         }}},
@@ -324,9 +328,55 @@ fn generated_case(rng: &mut Rng) -> (Value, Value) {
             json!([{"$retainKeys": ["configMap", "name"], "name": "v", "configMap": {"name": "c"}}]),
         );
     }
+    if rng.chance(20) {
+        let order: Vec<Value> = rng
+            .subset(&["v", "w", "x"])
+            .into_iter()
+            .map(|n| json!({"name": n}))
+            .collect();
+        spec.insert("$setElementOrder/volumes".into(), Value::Array(order));
+    }
+    if rng.chance(20) {
+        spec.insert(
+            "tolerations".into(),
+            json!([{"key": "k", "operator": "Exists"}]),
+        );
+    }
+    let mut deployment_spec = Map::new();
+    if rng.chance(20) {
+        deployment_spec.insert(
+            "strategy".into(),
+            if rng.chance(50) {
+                json!({"$retainKeys": ["type"], "type": "Recreate"})
+            } else {
+                json!({"rollingUpdate": {"maxSurge": 2}})
+            },
+        );
+    }
+    if rng.chance(20) {
+        deployment_spec.insert(
+            "replicas".into(),
+            if rng.chance(50) {
+                json!(null)
+            } else {
+                json!(5)
+            },
+        );
+    }
+    if rng.chance(30) {
+        metadata.insert(
+            "labels".into(),
+            match rng.below(3) {
+                0 => json!({"app": null, "x": "y"}),
+                1 => json!({"$patch": "replace", "only": "one"}),
+                _ => json!({"$patch": "delete"}),
+            },
+        );
+    }
+    deployment_spec.insert("template".into(), json!({"spec": Value::Object(spec)}));
     let patch = json!({
         "metadata": Value::Object(metadata),
-        "spec": {"template": {"spec": Value::Object(spec)}},
+        "spec": Value::Object(deployment_spec),
     });
     (live, patch)
 }
