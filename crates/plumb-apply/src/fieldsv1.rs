@@ -7,6 +7,18 @@ use serde_json::{Map, Value};
 use crate::path::PathElement;
 use crate::set::Set;
 
+impl Set {
+    /// Decodes a `FieldsV1` object (`metadata.managedFields[].fieldsV1`).
+    pub fn from_fields_v1(fields: &Value) -> Result<Set, String> {
+        decode(fields)
+    }
+
+    /// Encodes the set as a `FieldsV1` object, keys in the API server's order.
+    pub fn to_fields_v1(&self) -> Value {
+        encode(self)
+    }
+}
+
 /// Encodes a set as a `FieldsV1` JSON object.
 pub fn encode(set: &Set) -> Value {
     Value::Object(emit(set, false))

@@ -19,6 +19,8 @@
 //! assert_eq!(obj["metadata"]["managedFields"][0]["fieldsV1"], json!({"f:data": {"f:k": {}}}));
 //! ```
 
+#![warn(missing_docs)]
+
 mod compare;
 mod conflict;
 mod fieldmanager;
