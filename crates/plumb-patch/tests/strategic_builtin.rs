@@ -402,3 +402,29 @@ fn list_element_type_mismatch_and_lists_of_lists_fail_like_apimachinery() {
     assert_eq!(err.http_status(), 422);
     assert_eq!(err.status_reason(), "Invalid");
 }
+
+/// apimachinery's `TestNumberConversion`: numbers at the edges of their Go types survive.
+#[test]
+fn numbers_survive_a_merge_at_full_precision() {
+    for (doc, want) in [
+        (
+            json!({"int32": 2147483647}),
+            json!({"int32": 2147483647, "name": "newname"}),
+        ),
+        (
+            json!({"int64": 9223372036854775807_i64}),
+            json!({"int64": 9223372036854775807_i64, "name": "newname"}),
+        ),
+        (
+            json!({"float32": 3.4028234663852886e38}),
+            json!({"float32": 3.4028234663852886e38, "name": "newname"}),
+        ),
+        (
+            json!({"float64": 1.7976931348623157e308}),
+            json!({"float64": 1.7976931348623157e308, "name": "newname"}),
+        ),
+    ] {
+        let got = strategic_merge_patch(&doc, &json!({"name": "newname"}), None);
+        assert_eq!(got.ok(), Some(want));
+    }
+}
