@@ -2,8 +2,10 @@
 
 /// Why a patch could not be applied.
 ///
-/// The message (`Display`) is the text the Kubernetes API server puts into the `message` of
-/// its `Status`; [`PatchError::http_status`] is the code it answers with.
+/// `Display` is the error text of the library the API server uses (apimachinery's
+/// `strategicpatch`, `evanphx/json-patch.v4`), word for word. The `Status` the API server
+/// answers with is [`PatchError::http_status`], [`PatchError::status_reason`] and
+/// [`PatchError::status_message`] (which differs from `Display` for 422 and 413).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum PatchError {
@@ -12,14 +14,14 @@ pub enum PatchError {
     /// answers `400 Bad Request`.
     #[error("{message}")]
     InvalidPatch {
-        /// The API server's message.
+        /// The library's message.
         message: String,
     },
     /// A JSON patch operation could not be applied: a missing path, an index out of
     /// range, an unknown `op`. The API server answers `422 Unprocessable Entity`.
     #[error("{message}")]
     OperationFailed {
-        /// The API server's message.
+        /// The library's message.
         message: String,
     },
     /// A JSON patch `test` operation found a different value. The API server answers
@@ -28,7 +30,7 @@ pub enum PatchError {
     TestFailed {
         /// The JSON pointer that was tested.
         path: String,
-        /// The API server's message.
+        /// The library's message.
         message: String,
     },
     /// A JSON patch with more operations than the API server accepts
@@ -42,11 +44,11 @@ pub enum PatchError {
     /// A strategic merge patch that is well-formed JSON could not be merged into the
     /// object (a missing merge key, a `$setElementOrder` list that contradicts the patch,
     /// mixed list element types). The API server passes these through uncategorised, so
-    /// it answers `500 Internal Server Error`, except for lists of lists and patch content
-    /// that contradicts `$retainKeys` (`422`); [`PatchError::http_status`] knows which.
+    /// it answers `500 Internal Server Error`, except for lists of lists (`422`);
+    /// [`PatchError::http_status`] knows which.
     #[error("{message}")]
     MergeFailed {
-        /// The API server's message.
+        /// The library's message.
         message: String,
         /// The HTTP status the API server answers with.
         status: u16,
