@@ -11,6 +11,7 @@ pub mod field_selector;
 pub mod jsonpath;
 pub mod names;
 pub mod quantity;
+pub mod schema;
 pub mod selector;
 pub mod status;
 pub mod table;
