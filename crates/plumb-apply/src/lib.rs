@@ -29,6 +29,7 @@ mod fieldsv1;
 mod managed;
 mod merge;
 mod path;
+mod reconcile;
 mod set;
 mod types;
 mod updater;

@@ -105,6 +105,28 @@ impl<'a> TypeRef<'a> {
         }
     }
 
+    /// Whether this is a map of deduced values without declared fields (a schemaless
+    /// part of an object), which `reconcile` leaves alone.
+    pub(crate) fn is_deduced_map(&self) -> bool {
+        match self {
+            TypeRef::Deduced => true,
+            TypeRef::Atomic => false,
+            TypeRef::Builtin(_) => matches!(self.decl(), Decl::Untyped { atomic: false }),
+            TypeRef::Crd(c) => match c.schema.get("type").and_then(Value::as_str) {
+                Some("object") => {
+                    c.schema
+                        .get("properties")
+                        .is_none_or(|p| p.as_object().is_none_or(|p| p.is_empty()))
+                        && c.schema
+                            .get("additionalProperties")
+                            .is_none_or(|a| a == &Value::Bool(true))
+                }
+                Some(_) => false,
+                None => matches!(self.decl(), Decl::Untyped { atomic: false }),
+            },
+        }
+    }
+
     /// The default of a key field of an associative list element (for example a port's
     /// `protocol`), used when an element omits it.
     pub(crate) fn key_default(&self, key: &str) -> Option<Value> {

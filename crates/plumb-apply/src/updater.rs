@@ -12,6 +12,7 @@ use crate::fieldset::{ensure_named_fields_are_members, to_field_set};
 use crate::managed::{ManagerId, VersionedSet};
 use crate::merge::{merge, remove_items};
 use crate::path::values_equal;
+use crate::reconcile::reconcile;
 use crate::set::Set;
 use crate::types::TypeRef;
 
@@ -24,6 +25,15 @@ pub(crate) struct Updater<'a> {
 }
 
 impl Updater<'_> {
+    /// Adapts every manager's set to the current schema (`reconcileManagedFieldsWithSchemaChanges`).
+    fn reconcile(&self, live: &Value, managers: &mut Managers) {
+        for vs in managers.values_mut() {
+            if let Some(set) = reconcile(&vs.set, live, self.ty) {
+                vs.set = set;
+            }
+        }
+    }
+
     /// Takes changed fields away from every manager but `workflow`: fields modified or
     /// added leave their owners (or conflict, without `force`), removed fields leave
     /// every set. Managers left with nothing are dropped.
@@ -74,6 +84,7 @@ impl Updater<'_> {
         managers: &mut Managers,
         manager: &ManagerId,
     ) {
+        self.reconcile(old, managers);
         let cmp = match self.update_sets(old, new, managers, manager, true) {
             Ok(cmp) => cmp,
             // Unreachable with force; keep ownership unchanged rather than panic.
@@ -114,6 +125,7 @@ impl Updater<'_> {
         manager: &ManagerId,
         force: bool,
     ) -> Result<Option<Value>, ApplyError> {
+        self.reconcile(live, managers);
         let merged = merge(live, config, self.ty).map_err(ApplyError::Invalid)?;
         let last = managers.get(manager).cloned();
         let set = to_field_set(config, self.ty, true)
