@@ -251,7 +251,7 @@ pub fn apply(
 
     // Built-in kinds go through Go types, which drop the nulls removal leaves behind.
     if matches!(ty, TypeRef::Builtin(_)) {
-        strip_nulls(&mut obj);
+        drop_removal_nulls(&mut obj, Some(&live_val), Some(config));
     }
 
     // lastAppliedUpdater: keep kubectl's client-side annotation in step.
@@ -334,14 +334,23 @@ fn group_version_kind(obj: &Value) -> String {
     format!("{group}/{version}, Kind={kind}")
 }
 
-fn strip_nulls(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            m.retain(|_, child| !child.is_null());
-            m.values_mut().for_each(strip_nulls);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
-        _ => {}
+/// Drops the `null`s that removing fields left in maps: those that neither the live
+/// object nor the configuration had at that place.
+fn drop_removal_nulls(v: &mut Value, live: Option<&Value>, config: Option<&Value>) {
+    let Value::Object(m) = v else {
+        return;
+    };
+    m.retain(|k, child| {
+        let was_null =
+            |side: Option<&Value>| side.and_then(|s| s.get(k)).is_some_and(Value::is_null);
+        !child.is_null() || was_null(live) || was_null(config)
+    });
+    for (k, child) in m.iter_mut() {
+        drop_removal_nulls(
+            child,
+            live.and_then(|l| l.get(k)),
+            config.and_then(|c| c.get(k)),
+        );
     }
 }
 

@@ -459,3 +459,27 @@ fn a_controller_writing_status_never_conflicts_with_the_applier() {
     .expect("no conflict");
     assert_eq!(out["status"]["replicas"], 2);
 }
+
+#[test]
+fn nulls_the_configuration_or_the_live_object_hold_are_kept_on_built_in_kinds() {
+    let mut cfg = deploy(1, "nginx:1");
+    cfg["spec"]["template"]["metadata"]["creationTimestamp"] = Value::Null;
+    let obj = apply(
+        None,
+        &cfg,
+        &Manager::new("plumb", "apps/v1", T1),
+        false,
+        deployment(),
+    )
+    .expect("creates");
+    assert!(obj["spec"]["template"]["metadata"]["creationTimestamp"].is_null());
+    assert!(
+        obj["spec"]["template"]["metadata"]
+            .get("creationTimestamp")
+            .is_some()
+    );
+    assert_eq!(
+        entry(&obj, "plumb")["fieldsV1"]["f:spec"]["f:template"]["f:metadata"]["f:creationTimestamp"],
+        json!({})
+    );
+}
