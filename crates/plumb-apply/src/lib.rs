@@ -2,22 +2,49 @@
 //! (`metadata.managedFields`, `FieldsV1`), merging an applied configuration, conflicts
 //! between managers, and removal of fields a manager stops applying.
 //!
-//! The behaviour follows `sigs.k8s.io/structured-merge-diff/v4` (merge, compare, prune)
-//! and the API server's field manager (`k8s.io/apimachinery/pkg/util/managedfields`):
-//! stripped metadata fields, `before-first-apply`, the `kubectl` client-side-apply
-//! upgrade, entry order, and the cap of ten `Update` entries.
+//! The behaviour follows `sigs.k8s.io/structured-merge-diff/v4` (merge, compare, prune,
+//! schema reconciliation) and the API server's field manager
+//! (`k8s.io/apimachinery/pkg/util/managedfields`): stripped metadata fields,
+//! `before-first-apply`, untracked objects, managedFields sent with an update, the
+//! `kubectl` client-side-apply upgrade, entry order and times, the cap of ten `Update`
+//! entries. `SHORTCOMINGS.md` lists what differs.
+//!
+//! Two calls cover a server's writes: [`apply`] for `application/apply-patch+yaml`
+//! patches, [`update`] for everything else (create, update, JSON / merge / strategic
+//! patches, subresources). Both return the object to store, `metadata.managedFields`
+//! included.
 //!
 //! ```
-//! use plumb_apply::{Manager, TypeRef, apply};
+//! use plumb_apply::{ApplyError, Manager, TypeRef, apply, update};
 //! use serde_json::json;
 //!
 //! let ty = TypeRef::builtin("v1", "ConfigMap").expect("ConfigMap is built in");
+//! let created = update(
+//!     None,
+//!     &json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "1"}}),
+//!     &Manager::new("kubectl-create", "v1", "2024-01-01T00:00:00Z"),
+//!     ty,
+//! )
+//! .expect("created");
 //! let config = json!({"apiVersion": "v1", "kind": "ConfigMap",
-//!                     "metadata": {"name": "a"}, "data": {"k": "v"}});
-//! let mgr = Manager::new("plumb", "v1", "2024-01-01T00:00:00Z");
-//! let obj = apply(None, &config, &mgr, false, ty).expect("first apply creates");
-//! assert_eq!(obj["metadata"]["managedFields"][0]["fieldsV1"], json!({"f:data": {"f:k": {}}}));
+//!                     "metadata": {"name": "a"}, "data": {"k": "2"}});
+//! let plumb = Manager::new("plumb", "v1", "2024-01-01T00:00:01Z");
+//! match apply(Some(&created), &config, &plumb, false, ty) {
+//!     Err(ApplyError::Conflicts(c)) => assert_eq!(
+//!         c.to_string(),
+//!         "Apply failed with 1 conflict: conflict with \"kubectl-create\" using v1: .data.k"
+//!     ),
+//!     other => panic!("expected a conflict: {other:?}"),
+//! }
+//! let forced = apply(Some(&created), &config, &plumb, true, ty).expect("forced");
+//! assert_eq!(forced["metadata"]["managedFields"][0]["fieldsV1"], json!({"f:data": {"f:k": {}}}));
 //! ```
+//!
+//! Modules, from the bottom up: `path` and `set` (field paths and sets), `fieldsv1`
+//! (the wire encoding), `types` (schemas: built-in, CRD, deduced), `fieldset`,
+//! `compare`, `merge` and `reconcile` (walks of values along a type), `updater`
+//! (ownership on apply and update), `managed` and `conflict` (entries and errors),
+//! `fieldmanager` (the API server's layers around it all).
 
 #![warn(missing_docs)]
 
