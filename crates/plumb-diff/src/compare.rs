@@ -1,0 +1,292 @@
+//! The comparison of the fields desired specifies, guided by the Kubernetes schema:
+//! which lists are associative (and by which keys), which are sets, and which values
+//! are resource quantities.
+
+use plumb_schema::{Node, Shape};
+use serde_json::Value;
+
+use crate::FieldChange;
+use crate::path::PathSegment;
+use crate::quantity::Quantity;
+
+const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
+
+/// The schema of an object's kind, when `plumb-schema` knows it.
+pub(crate) fn schema_for(obj: &Value) -> Option<Node<'static>> {
+    let api_version = obj.get("apiVersion").and_then(Value::as_str)?;
+    let kind = obj.get("kind").and_then(Value::as_str)?;
+    plumb_schema::builtin().root(api_version, kind)
+}
+
+/// Every field where live differs from desired (see the crate documentation).
+pub(crate) fn compare(
+    desired: &Value,
+    live: &Value,
+    schema: Option<Node<'static>>,
+) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    let mut path = Vec::new();
+    value(desired, Some(live), schema, &mut path, &mut out);
+    out
+}
+
+/// What a schema-less position probably is, from its field name (custom resources that
+/// embed pod templates, such as Argo Rollouts).
+fn guess_child(parent: Option<Node<'static>>, key: &str, child: &Value) -> Option<Node<'static>> {
+    if parent.is_some() {
+        return None;
+    }
+    if key == "template" && child.pointer("/spec/containers").is_some() {
+        return plumb_schema::builtin()
+            .root("v1", "PodTemplate")
+            .and_then(|n| n.field("template"));
+    }
+    None
+}
+
+fn child_schema<'a>(schema: Option<Node<'a>>, key: &str) -> Option<Node<'a>> {
+    let s = schema?;
+    match s.shape() {
+        Shape::Map => s.values(),
+        _ => s.field(key),
+    }
+}
+
+/// Whether a desired value is what Go's `omitempty` drops: absent live equals it.
+pub(crate) fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(m) => m.is_empty(),
+    }
+}
+
+fn value(
+    desired: &Value,
+    live: Option<&Value>,
+    schema: Option<Node<'static>>,
+    path: &mut Vec<PathSegment>,
+    out: &mut Vec<FieldChange>,
+) {
+    let Some(live) = live else {
+        if !is_empty(desired) {
+            push(out, path, Some(desired), None);
+        }
+        return;
+    };
+    match (desired, live) {
+        (Value::Null, _) => {}
+        (Value::Object(d), Value::Object(l)) => {
+            for (k, dv) in d {
+                let cs = child_schema(schema, k).or_else(|| guess_child(schema, k, dv));
+                path.push(PathSegment::Field(k.clone()));
+                value(dv, l.get(k), cs, path, out);
+                path.pop();
+            }
+            let atomic_map =
+                schema.is_some_and(|s| s.shape() == Shape::Map && s.map_type() == Some("atomic"));
+            if atomic_map {
+                for (k, lv) in l.iter().filter(|(k, _)| !d.contains_key(*k)) {
+                    path.push(PathSegment::Field(k.clone()));
+                    push(out, path, None, Some(lv));
+                    path.pop();
+                }
+            }
+        }
+        (Value::Array(d), Value::Array(l)) => list(d, l, schema, path, out),
+        (d, l) => {
+            if !scalar_equal(d, l, schema, path) {
+                push(out, path, Some(d), Some(l));
+            }
+        }
+    }
+}
+
+fn push(out: &mut Vec<FieldChange>, path: &[PathSegment], d: Option<&Value>, l: Option<&Value>) {
+    out.push(FieldChange {
+        path: path.to_vec(),
+        desired: d.cloned(),
+        live: l.cloned(),
+    });
+}
+
+/// How a list's elements are identified.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ListKind {
+    /// By these key fields.
+    Keyed(Vec<String>),
+    /// By value (a set of scalars).
+    Set,
+    /// By position.
+    Positional,
+}
+
+/// The list semantics of a position: list-map keys, else the merge key, else a set for
+/// merged scalar lists; by field name for schema-less pod-spec lists.
+pub(crate) fn list_kind(
+    schema: Option<Node<'_>>,
+    path: &[PathSegment],
+    items: &[&Value],
+) -> ListKind {
+    if let Some(s) = schema {
+        if s.list_type() == Some("map") && !s.list_map_keys().is_empty() {
+            return ListKind::Keyed(s.list_map_keys().to_vec());
+        }
+        if let Some(mk) = s.patch_merge_key() {
+            return ListKind::Keyed(vec![mk.to_string()]);
+        }
+        if s.list_type() == Some("set") || (s.merges() && items.iter().all(|v| !v.is_object())) {
+            return ListKind::Set;
+        }
+        return ListKind::Positional;
+    }
+    let name = match path.last() {
+        Some(PathSegment::Field(n)) => n.as_str(),
+        _ => return ListKind::Positional,
+    };
+    let keys: &[&str] = match name {
+        "containers" | "initContainers" | "ephemeralContainers" | "env" | "volumes" => &["name"],
+        "volumeMounts" => &["mountPath"],
+        "ports" if items.iter().all(|v| v.get("containerPort").is_some()) => {
+            &["containerPort", "protocol"]
+        }
+        "finalizers" => return ListKind::Set,
+        _ => return ListKind::Positional,
+    };
+    if items.iter().all(|v| v.get(keys[0]).is_some()) {
+        ListKind::Keyed(keys.iter().map(|k| k.to_string()).collect())
+    } else {
+        ListKind::Positional
+    }
+}
+
+/// The key of an element: the key fields it has, in key order.
+pub(crate) fn element_key(elem: &Value, keys: &[String]) -> Vec<(String, Value)> {
+    keys.iter()
+        .filter_map(|k| elem.get(k).map(|v| (k.clone(), v.clone())))
+        .collect()
+}
+
+/// The live element matching a desired element's key. Key fields desired leaves out
+/// (a defaulted `protocol`) are not compared.
+pub(crate) fn find_keyed<'v>(
+    items: &'v [Value],
+    key: &[(String, Value)],
+    taken: &[bool],
+) -> Option<(usize, &'v Value)> {
+    if key.is_empty() {
+        return None;
+    }
+    items.iter().enumerate().find(|(i, e)| {
+        !taken.get(*i).copied().unwrap_or(false) && crate::path::element_has_keys(e, key)
+    })
+}
+
+fn list(
+    d: &[Value],
+    l: &[Value],
+    schema: Option<Node<'static>>,
+    path: &mut Vec<PathSegment>,
+    out: &mut Vec<FieldChange>,
+) {
+    let all: Vec<&Value> = d.iter().chain(l.iter()).collect();
+    let items_schema = schema.and_then(|s| s.items());
+    match list_kind(schema, path, &all) {
+        ListKind::Keyed(keys) => {
+            let mut taken = vec![false; l.len()];
+            for de in d {
+                let key = element_key(de, &keys);
+                path.push(PathSegment::Key(key.clone()));
+                match find_keyed(l, &key, &taken) {
+                    Some((i, le)) => {
+                        taken[i] = true;
+                        value(de, Some(le), items_schema, path, out);
+                    }
+                    None => push(out, path, Some(de), None),
+                }
+                path.pop();
+            }
+        }
+        ListKind::Set => {
+            for de in d {
+                if !l.iter().any(|le| scalars_equal(de, le)) {
+                    path.push(PathSegment::Value(de.clone()));
+                    push(out, path, Some(de), None);
+                    path.pop();
+                }
+            }
+        }
+        ListKind::Positional => {
+            if d.len() != l.len() {
+                push(
+                    out,
+                    path,
+                    Some(&Value::Array(d.to_vec())),
+                    Some(&Value::Array(l.to_vec())),
+                );
+                return;
+            }
+            for (i, (de, le)) in d.iter().zip(l).enumerate() {
+                path.push(PathSegment::Index(i));
+                value(de, Some(le), items_schema, path, out);
+                path.pop();
+            }
+        }
+    }
+}
+
+/// Whether a position holds a resource quantity: by schema, or (without one) under
+/// `resources.limits` / `resources.requests` or a quota's `hard`.
+fn is_quantity(schema: Option<Node<'_>>, path: &[PathSegment]) -> bool {
+    if let Some(s) = schema {
+        return s.definition() == Some(QUANTITY);
+    }
+    let n = path.len();
+    let field = |i: usize| match path.get(i) {
+        Some(PathSegment::Field(f)) => Some(f.as_str()),
+        _ => None,
+    };
+    n >= 3
+        && matches!(field(n - 2), Some("limits" | "requests"))
+        && field(n - 3) == Some("resources")
+        || n >= 2 && field(n - 2) == Some("hard")
+}
+
+fn scalar_equal(d: &Value, l: &Value, schema: Option<Node<'_>>, path: &[PathSegment]) -> bool {
+    if scalars_equal(d, l) {
+        return true;
+    }
+    if is_quantity(schema, path)
+        && let (Some(a), Some(b)) = (Quantity::from_value(d), Quantity::from_value(l))
+    {
+        return a == b;
+    }
+    false
+}
+
+/// Equality with numbers by value (`3 == 3.0`); strings never equal numbers.
+pub(crate) fn scalars_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            if let (Some(i), Some(j)) = (x.as_i64(), y.as_i64()) {
+                i == j
+            } else if let (Some(i), Some(j)) = (x.as_u64(), y.as_u64()) {
+                i == j
+            } else {
+                x.as_f64() == y.as_f64()
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| scalars_equal(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| scalars_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}

@@ -1,0 +1,253 @@
+//! Fixture pairs `testdata/<case>/{desired,live}.yaml`: live as an API server returns
+//! it (defaults, managedFields, status). Each file starts with a comment saying what
+//! the case is about.
+
+use std::path::Path;
+
+use plumb_diff::{DiffOptions, IgnoreRule, ObjectDiff, REDACTED, diff};
+use serde_json::Value;
+
+fn load(case: &str, which: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(case)
+        .join(format!("{which}.yaml"));
+    let text = std::fs::read_to_string(&path).expect("fixture files exist");
+    serde_saphyr::from_str(&text).expect("fixture files are valid YAML")
+}
+
+fn diff_case(case: &str, ignore: &[IgnoreRule]) -> ObjectDiff {
+    let desired = load(case, "desired");
+    let live = load(case, "live");
+    diff(
+        &desired,
+        Some(&live),
+        &DiffOptions {
+            ignore,
+            manager: "plumb",
+        },
+    )
+}
+
+const DEPLOY: &str = "deployment.apps/my-app";
+
+fn summary(case: &str) -> String {
+    diff_case(case, &[]).summary(DEPLOY)
+}
+
+#[test]
+fn a_freshly_synced_deployment_with_server_defaults_is_in_sync() {
+    let d = diff_case("in-sync-with-defaults", &[]);
+    assert!(d.in_sync(), "{}", d.summary(DEPLOY));
+    assert_eq!(d.unified(DEPLOY), "");
+}
+
+#[test]
+fn kubectl_scale_reads_as_replicas_live_not_equal_desired() {
+    assert_eq!(
+        summary("replicas-drift"),
+        "deployment.apps/my-app replicas 5 != 3"
+    );
+}
+
+#[test]
+fn an_image_change_names_the_container_by_key() {
+    assert_eq!(
+        summary("image-drift"),
+        "deployment.apps/my-app spec.template.spec.containers[name=app].image myapp:v1.1.0 != myapp:v1.2.0"
+    );
+}
+
+#[test]
+fn a_label_added_by_someone_else_is_not_drift() {
+    let d = diff_case("label-added-by-someone-else", &[]);
+    assert!(d.in_sync(), "{}", d.summary(DEPLOY));
+}
+
+#[test]
+fn a_label_plumb_owned_and_git_dropped_is_drift() {
+    assert_eq!(
+        summary("label-removed-that-plumb-owned"),
+        "deployment.apps/my-app metadata.labels.tier web != (absent)"
+    );
+}
+
+#[test]
+fn a_container_git_adds_is_drift() {
+    let d = diff_case("container-added", &[]);
+    assert_eq!(d.changes.len(), 1, "{}", d.summary(DEPLOY));
+    assert_eq!(
+        d.summary(DEPLOY),
+        "deployment.apps/my-app spec.template.spec.containers[name=sidecar] (absent) != {\"name\":\"sidecar\",\"image\":\"log-shipper:1.0\"}"
+    );
+}
+
+#[test]
+fn a_container_plumb_applied_and_git_removed_is_drift() {
+    let d = diff_case("container-removed", &[]);
+    assert_eq!(d.changes.len(), 1, "{}", d.summary(DEPLOY));
+    let c = &d.changes[0];
+    assert_eq!(c.desired, None);
+    assert_eq!(
+        c.live.as_ref().and_then(|l| l.get("image")),
+        Some(&Value::from("log-shipper:1.0"))
+    );
+    assert!(
+        d.summary(DEPLOY)
+            .starts_with("deployment.apps/my-app spec.template.spec.containers[name=sidecar] {")
+    );
+}
+
+#[test]
+fn a_container_another_manager_added_is_not_drift() {
+    let d = diff_case("container-added-by-someone-else", &[]);
+    assert!(d.in_sync(), "{}", d.summary(DEPLOY));
+}
+
+#[test]
+fn env_vars_compare_by_name_not_position() {
+    assert_eq!(
+        summary("env-by-name"),
+        "deployment.apps/my-app spec.template.spec.containers[name=app].env[name=LOG_LEVEL].value info != debug"
+    );
+}
+
+#[test]
+fn ports_match_by_container_port_and_defaulted_protocol() {
+    let d = diff_case("ports-by-container-port-and-protocol", &[]);
+    assert!(d.in_sync(), "{}", d.summary(DEPLOY));
+}
+
+#[test]
+fn quantities_compare_by_value() {
+    assert_eq!(
+        summary("quantities"),
+        "deployment.apps/my-app spec.template.spec.containers[name=app].resources.limits.cpu 1 != 2"
+    );
+}
+
+#[test]
+fn an_int_or_string_port_as_a_string_is_not_the_number() {
+    let d = diff_case("int-or-string-port", &[]);
+    assert_eq!(
+        d.summary("service/my-app"),
+        "service/my-app spec.ports[port=80].targetPort 8080 != \"8080\""
+    );
+}
+
+#[test]
+fn secret_values_never_appear_in_summary_unified_diff_or_debug() {
+    let d = diff_case("secret-redaction", &[]);
+    assert!(!d.in_sync());
+    let outputs = [
+        d.summary("secret/db-credentials"),
+        d.unified("secret/db-credentials"),
+        format!("{d:?}"),
+        d.changes.iter().map(|c| format!("{c} {c:?}")).collect(),
+    ];
+    for out in &outputs {
+        for secret in ["s3cr3t", "czNjcjN0", "YWRtaW4", "admin"] {
+            assert!(!out.contains(secret), "{secret} leaked in:\n{out}");
+        }
+    }
+    assert_eq!(
+        d.summary("secret/db-credentials"),
+        "secret/db-credentials data.password ++++++++ != ++++++++ (changed)"
+    );
+    assert!(d.unified("secret/db-credentials").contains(REDACTED));
+}
+
+#[test]
+fn unchanged_secret_string_data_is_in_sync_with_live_data() {
+    let desired = serde_json::json!({"apiVersion": "v1", "kind": "Secret",
+        "metadata": {"name": "db-credentials"}, "stringData": {"password": "s3cr3t-OLD"}});
+    let live = load("secret-redaction", "live");
+    let d = diff(&desired, Some(&live), &DiffOptions::default());
+    assert!(d.in_sync(), "{}", d.summary("secret/s"));
+}
+
+fn deployment_rule() -> IgnoreRule {
+    IgnoreRule {
+        group: Some("apps".into()),
+        kind: "Deployment".into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn ignore_differences_json_pointers_hide_replicas_drift() {
+    assert!(!diff_case("ignore-json-pointers", &[]).in_sync());
+    let rule = IgnoreRule {
+        json_pointers: vec!["/spec/replicas".into()],
+        ..deployment_rule()
+    };
+    let d = diff_case("ignore-json-pointers", &[rule]);
+    assert!(d.in_sync(), "{}", d.summary(DEPLOY));
+}
+
+#[test]
+fn ignore_differences_jq_select_hides_a_webhook_rewritten_image() {
+    assert!(!diff_case("ignore-jq-path-expressions", &[]).in_sync());
+    let rule = IgnoreRule {
+        jq_path_expressions: vec![
+            ".spec.template.spec.containers[] | select(.name == \"log-shipper\") | .image".into(),
+        ],
+        ..deployment_rule()
+    };
+    let d = diff_case("ignore-jq-path-expressions", &[rule]);
+    assert!(d.in_sync(), "{}", d.summary(DEPLOY));
+}
+
+#[test]
+fn ignore_differences_managed_fields_managers_hide_autoscaler_replicas() {
+    assert!(!diff_case("ignore-managed-fields-managers", &[]).in_sync());
+    let rule = IgnoreRule {
+        managed_fields_managers: vec!["kube-controller-manager".into()],
+        ..deployment_rule()
+    };
+    let d = diff_case("ignore-managed-fields-managers", &[rule]);
+    assert!(d.in_sync(), "{}", d.summary(DEPLOY));
+}
+
+#[test]
+fn a_rule_for_another_kind_ignores_nothing() {
+    let rule = IgnoreRule {
+        kind: "StatefulSet".into(),
+        json_pointers: vec!["/spec/replicas".into()],
+        ..deployment_rule()
+    };
+    assert!(!diff_case("ignore-json-pointers", &[rule]).in_sync());
+}
+
+#[test]
+fn unsupported_jq_is_refused_by_validation_and_skipped_with_a_warning() {
+    let rule = IgnoreRule {
+        jq_path_expressions: vec![".spec.replicas | tostring".into()],
+        ..deployment_rule()
+    };
+    let err = plumb_diff::validate_ignore_rules(std::slice::from_ref(&rule))
+        .expect_err("tostring is outside the subset");
+    assert!(err.to_string().contains("supported"), "{err}");
+    let d = diff_case("ignore-json-pointers", &[rule]);
+    assert_eq!(d.warnings.len(), 1);
+    assert!(!d.in_sync());
+}
+
+#[test]
+fn the_unified_diff_shows_live_and_desired_replicas() {
+    let u = diff_case("replicas-drift", &[]).unified(DEPLOY);
+    assert!(
+        u.starts_with("--- live/deployment.apps/my-app\n+++ desired/deployment.apps/my-app\n@@"),
+        "{u}"
+    );
+    assert!(u.contains("\n-  replicas: 5\n+  replicas: 3\n"), "{u}");
+}
+
+#[test]
+fn a_missing_live_object_is_not_in_sync() {
+    let desired = load("in-sync-with-defaults", "desired");
+    let d = diff(&desired, None, &DiffOptions::default());
+    assert!(!d.in_sync());
+    assert_eq!(d.summary(DEPLOY), "deployment.apps/my-app missing");
+    assert!(d.unified(DEPLOY).contains("+  replicas: 3"));
+}
