@@ -12,9 +12,12 @@
 //! `Duration`, `RawExtension`, `FieldsV1`, apiextensions `JSON` and `JSONSchemaPropsOr*`,
 //! `ExtraValue`) decode to those forms; `bytes` become base64 strings.
 //!
-//! Presence follows the wire: a field on the wire is in the JSON even when empty (Go writes
-//! non-pointer fields always, so expect `"generateName": ""` where a JSON client would omit
-//! the field), a field not on the wire is absent, and empty repeated fields and maps are absent.
+//! Presence follows Go's JSON encoder where that is known and the wire otherwise. Go's
+//! protobuf encoder writes every non-pointer field, even empty, where `json:",omitempty"` drops
+//! it; fields the table marks `omit_empty` (learned from real kubectl bodies, see the script)
+//! are dropped when `""`, `0` or `false`. Other fields on the wire stay, even empty (so a
+//! message type kubectl was not seen sending may show `"field": ""` that a JSON client would
+//! omit); fields not on the wire are absent, and so are empty repeated fields and maps.
 //! Keys follow field-number order; map keys are sorted as Go sorts them.
 //!
 //! ```

@@ -25,6 +25,34 @@ pub(super) struct Field {
     pub shape: Shape,
     /// A `repeated` field: a JSON array.
     pub repeated: bool,
+    /// Go's JSON encoder drops this field when empty (`""`, `0`, `false`): a non-pointer
+    /// `omitempty` field, which Go's protobuf encoder writes even when empty.
+    pub omit_empty: bool,
+    /// Go's JSON encoder writes `null` for this repeated field when it is not on the wire
+    /// (a nil slice or map without `omitempty`).
+    pub null_if_absent: bool,
+}
+
+/// [`Field::new`] flag: a `repeated` field.
+pub(super) const REPEATED: u8 = 1;
+/// [`Field::new`] flag: [`Field::omit_empty`].
+pub(super) const OMIT_EMPTY: u8 = 2;
+/// [`Field::new`] flag: [`Field::null_if_absent`].
+pub(super) const NULL_IF_ABSENT: u8 = 4;
+
+impl Field {
+    /// A field from its table row; `flags` combine [`REPEATED`], [`OMIT_EMPTY`] and
+    /// [`NULL_IF_ABSENT`].
+    pub(super) const fn new(tag: u32, json: &'static str, shape: Shape, flags: u8) -> Field {
+        Field {
+            tag,
+            json,
+            shape,
+            repeated: flags & REPEATED != 0,
+            omit_empty: flags & OMIT_EMPTY != 0,
+            null_if_absent: flags & NULL_IF_ABSENT != 0,
+        }
+    }
 }
 
 /// What a field holds; message types are indexes into the message table.

@@ -33,6 +33,9 @@ pub(super) fn object(
     let mut out = Map::new();
     for (field, value) in msg.fields.iter().zip(slots(msg, bytes, depth)?) {
         match value {
+            None if field.null_if_absent => {
+                out.insert(field.json.to_owned(), Value::Null);
+            }
             None => {}
             Some(Value::Object(inner)) if field.json.is_empty() => out.extend(inner),
             Some(value) => {
@@ -69,7 +72,10 @@ fn slots(msg: &'static Message, bytes: &[u8], depth: usize) -> Result<Vec<Option
             _ if field.repeated => {
                 push_repeated(msg, field, wire, depth, arrays[i].get_or_insert_default())?;
             }
-            _ => slots[i] = Some(scalar(msg, field, field.shape, wire, depth)?),
+            _ => {
+                let value = scalar(msg, field, field.shape, wire, depth)?;
+                slots[i] = Some(value).filter(|v| !(field.omit_empty && is_empty_scalar(v)));
+            }
         }
     }
     for ((slot, array), map) in slots.iter_mut().zip(arrays).zip(maps) {
@@ -81,6 +87,16 @@ fn slots(msg: &'static Message, bytes: &[u8], depth: usize) -> Result<Vec<Option
         }
     }
     Ok(slots)
+}
+
+/// `""`, `0` or `false`: what Go's `omitempty` drops.
+fn is_empty_scalar(v: &Value) -> bool {
+    match v {
+        Value::String(s) => s.is_empty(),
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        _ => false,
+    }
 }
 
 /// Appends one wire value of a repeated field; numbers may also arrive packed.
