@@ -238,3 +238,62 @@ fn managed_fields_sent_to_a_subresource_are_ignored() {
         .collect();
     assert_eq!(names, ["fieldmanager_test"]);
 }
+
+#[test]
+fn managed_fields_cannot_be_set_or_reset_through_a_subresource() {
+    let ty = TypeRef::builtin("v1", "Pod").expect("Pod is built in");
+    let mgr = Manager::new(
+        "fieldmanager_test_subresource",
+        "v1",
+        "2024-01-01T00:00:01Z",
+    )
+    .with_subresource("scale");
+    let mut obj = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"labels": {"a": "b"}}});
+    obj["metadata"]["managedFields"] = json!([{"manager": "test", "operation": "Apply", "apiVersion": "apps/v1",
+        "fieldsType": "FieldsV1", "fieldsV1": {"f:metadata": {"f:labels": {"f:another_field": {}}}}}]);
+    let live = update(None, &obj, &mgr, ty).expect("creates");
+    let entries = live["metadata"]["managedFields"]
+        .as_array()
+        .expect("entries")
+        .clone();
+    assert_eq!(entries.len(), 1, "{live:#}");
+    assert_eq!(entries[0]["manager"], "fieldmanager_test_subresource");
+    let mut reset = obj.clone();
+    reset["metadata"]["managedFields"] = json!([]);
+    let out = update(Some(&live), &reset, &mgr, ty).expect("updates");
+    assert_eq!(
+        out["metadata"]["managedFields"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+fn nginx() -> Value {
+    json!({"apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "deployment", "labels": {"app": "nginx"}},
+        "spec": {"selector": {"matchLabels": {"app": "nginx"}},
+                 "template": {"metadata": {"labels": {"app": "nginx"}},
+                              "spec": {"containers": [{"name": "nginx", "image": "nginx:latest"}]}}}})
+}
+
+#[test]
+fn a_no_op_apply_leaves_managed_fields_and_times_alone() {
+    let mut f = Server::new("apps/v1", "Deployment");
+    f.apply(&nginx(), "fieldmanager_z", false).expect("applies");
+    let replicas = json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "deployment"},
+                          "spec": {"replicas": 101}});
+    f.apply(&replicas, "fieldmanager_b", false)
+        .expect("applies");
+    let before = f.live()["metadata"]["managedFields"].clone();
+    f.apply(&nginx(), "fieldmanager_z", false)
+        .expect("re-applies");
+    assert_eq!(before, f.live()["metadata"]["managedFields"]);
+}
+
+#[test]
+fn a_no_op_update_leaves_managed_fields_and_times_alone() {
+    let mut f = Server::new("apps/v1", "Deployment");
+    f.update(&nginx(), "fieldmanager_z");
+    let before = f.live()["metadata"]["managedFields"].clone();
+    f.update(&nginx(), "fieldmanager_z");
+    assert_eq!(before, f.live()["metadata"]["managedFields"]);
+}
