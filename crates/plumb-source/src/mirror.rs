@@ -88,17 +88,6 @@ impl Mirror {
             }))
             .filter(|s| !s.is_empty())
             .collect();
-        let failed = |err: &dyn std::fmt::Display| Error::FetchFailed {
-            url: self.url.display.clone(),
-            message: scrub(&format!("{err:#}"), &secrets),
-            transient: true,
-        };
-        let remote = repo
-            .remote_at(self.url.fetch_url.as_str())
-            .map_err(|e| failed(&e))?
-            .with_fetch_tags(gix::remote::fetch::Tags::None)
-            .with_refspecs(REFSPECS, Direction::Fetch)
-            .map_err(|e| failed(&e))?;
         let identity = account.cloned().or_else(|| {
             self.url.userinfo.as_ref().map(|(user, pw)| match pw {
                 Some(pw) => Account {
@@ -111,6 +100,27 @@ impl Mirror {
                 },
             })
         });
+        let has_identity = identity.is_some();
+        let failed = |err: &gix::Error| {
+            let unauthenticated = err.classify().is_unauthenticated();
+            let message = if unauthenticated && !has_identity {
+                "the server requires authentication and no credentials match this URL".to_owned()
+            } else {
+                scrub(&error_chain(err), &secrets)
+            };
+            Error::FetchFailed {
+                url: self.url.display.clone(),
+                message,
+                // Bad or missing credentials stay bad until someone changes them.
+                transient: !(unauthenticated || err.classify().is_permission_denied()),
+            }
+        };
+        let remote = repo
+            .remote_at(self.url.fetch_url.as_str())
+            .map_err(|e| failed(&e))?
+            .with_fetch_tags(gix::remote::fetch::Tags::None)
+            .with_refspecs(REFSPECS, Direction::Fetch)
+            .map_err(|e| failed(&e))?;
         let connection = remote
             .connect(Direction::Fetch)
             .map_err(|e| failed(&e))?
@@ -227,6 +237,18 @@ fn remote_refs(advertised: &[gix::protocol::handshake::Ref]) -> RemoteRefs {
         }
     }
     refs
+}
+
+/// The messages of `err` and its causes joined by `: `, repetitions dropped.
+fn error_chain(err: &gix::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for e in err.iter_errors() {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
 }
 
 /// Replace every secret in `message` by `<redacted>`.
