@@ -108,16 +108,6 @@ pub enum RenderError {
         /// Kustomize's message, with repository paths made relative.
         message: String,
     },
-    /// A `source.kustomize` override cannot be applied.
-    #[error("{path}: kustomize override {field}: {problem}")]
-    Override {
-        /// The application path.
-        path: String,
-        /// The override field (`images`, `namePrefix`, ...).
-        field: &'static str,
-        /// What is wrong.
-        problem: String,
-    },
 }
 
 /// `Result` with [`RenderError`].

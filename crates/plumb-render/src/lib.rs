@@ -24,7 +24,6 @@ mod directory;
 mod error;
 mod glob;
 mod kustomize;
-mod overrides;
 mod yaml;
 
 use std::path::Path;
@@ -33,7 +32,10 @@ use serde_json::Value;
 
 pub use error::{RenderError, Result};
 pub use glob::Glob;
-pub use kustomize::{KustomizeImage, KustomizeOverrides, KustomizeReplica};
+/// Argo CD's `source.kustomize` overrides (`images`, `namePrefix`, `nameSuffix`,
+/// `namespace`, `commonLabels`, `commonAnnotations`, `replicas`, `patches`), applied as
+/// `kustomize edit` would before building.
+pub use plumb_kustomize::Overrides as KustomizeOverrides;
 
 /// Argo CD's `source.directory` options.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use plumb_render::{
-    DirectoryOptions, KustomizeImage, KustomizeOverrides, RenderError, RenderRequest, Rendered,
-    SourceKind, render,
+    DirectoryOptions, KustomizeOverrides, RenderError, RenderRequest, Rendered, SourceKind, render,
 };
 use serde_json::Value;
 
@@ -195,22 +194,58 @@ fn a_kustomization_is_rendered_with_kustomize() {
     assert_eq!(r.objects[0]["spec"]["replicas"], 3);
 }
 
-#[test]
-fn argo_cd_image_overrides_change_the_built_images() {
+fn render_kustomize(overrides: &KustomizeOverrides) -> Result<Rendered, RenderError> {
     let root = repo();
-    let overrides = KustomizeOverrides {
-        images: vec![KustomizeImage("myapp:v1.2.0".into())],
-        ..Default::default()
-    };
-    let r = render(&RenderRequest {
+    render(&RenderRequest {
         repo_root: &root,
         path: "kustomize/overlays/prod",
         directory: DirectoryOptions::default(),
-        kustomize: Some(&overrides),
+        kustomize: Some(overrides),
     })
-    .expect("renders");
+}
+
+#[test]
+fn argo_cd_image_overrides_change_the_built_images() {
+    let overrides = KustomizeOverrides {
+        images: vec!["myapp:v1.2.0".into()],
+        ..Default::default()
+    };
+    let r = render_kustomize(&overrides).expect("renders");
     assert_eq!(
         r.objects[0]["spec"]["template"]["spec"]["containers"][0]["image"],
         "myapp:v1.2.0"
+    );
+}
+
+#[test]
+fn argo_cd_name_namespace_label_and_replica_overrides_apply_as_kustomize_edit_does() {
+    let overrides = KustomizeOverrides {
+        name_prefix: Some("blue-".into()),
+        namespace: Some("staging".into()),
+        common_labels: vec![("team".into(), "payments".into())],
+        replicas: vec![("my-app".into(), 5)],
+        ..Default::default()
+    };
+    let r = render_kustomize(&overrides).expect("renders");
+    let d = &r.objects[0];
+    assert_eq!(d["metadata"]["name"], "blue-my-app");
+    assert_eq!(d["metadata"]["namespace"], "staging");
+    assert_eq!(d["metadata"]["labels"]["team"], "payments");
+    assert_eq!(d["spec"]["selector"]["matchLabels"]["team"], "payments");
+    assert_eq!(d["spec"]["replicas"], 5);
+}
+
+#[test]
+fn a_kustomization_reading_outside_the_repo_fails_naming_the_app_path() {
+    let err = render_dir("kustomize/escape", DirectoryOptions::default()).expect_err("escape");
+    let text = err.to_string();
+    assert!(matches!(err, RenderError::Kustomize { .. }), "{err:?}");
+    assert!(
+        text.starts_with("kustomize/escape: kustomize build: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("kustomize/escape/kustomization.yaml: resources: ../../../outside/secret.yaml: security;"),
+        "{text}"
     );
 }
