@@ -204,7 +204,9 @@ pub fn generate(
             for (k, v) in data {
                 match String::from_utf8(v) {
                     Ok(s) => text.insert(k, Node::string(s)),
-                    Err(e) => binary.insert(k, Node::string(b64.encode(e.into_bytes()))),
+                    Err(e) => {
+                        binary.insert(k, Node::string(wrap_base64(&b64.encode(e.into_bytes()))))
+                    }
                 }
             }
             if !text.is_empty() {
@@ -217,7 +219,7 @@ pub fn generate(
         GenKind::Secret => {
             let mut m = Mapping::new();
             for (k, v) in data {
-                m.insert(k, Node::string(b64.encode(v)));
+                m.insert(k, Node::string(wrap_base64(&b64.encode(v))));
             }
             root.insert("data", Node::Map(m));
             let ty = args.str_at(&["type"]).unwrap_or("Opaque");
@@ -235,6 +237,20 @@ pub fn generate(
     r.behavior = behavior;
     r.is_generated = true;
     Ok(r)
+}
+
+/// go-yaml's base64 layout, which kustomize uses for generated data: values of 70
+/// characters or more are cut into 70-character lines, each ending in a newline.
+fn wrap_base64(s: &str) -> String {
+    if s.len() < 70 {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + s.len() / 70 + 1);
+    for chunk in s.as_bytes().chunks(70) {
+        out.push_str(std::str::from_utf8(chunk).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out
 }
 
 fn string_map(pairs: &[(String, String)]) -> Node {

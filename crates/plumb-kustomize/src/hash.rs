@@ -57,7 +57,8 @@ fn encode(text: &str) -> String {
 
 fn json_map(node: Option<&Node>) -> String {
     let Some(m) = node.and_then(Node::as_map) else {
-        return "{}".to_string();
+        // A missing map reads as an empty string in kustomize's encoding.
+        return "\"\"".to_string();
     };
     let mut entries: Vec<(&String, String)> = m
         .iter()

@@ -23,7 +23,8 @@ pub fn resolve(res: &mut [Resource], vars: &[Node], specs: &[FieldSpec]) -> Resu
         let api = v.str_at(&["objref", "apiVersion"]).unwrap_or("");
         let want = Gvk::from_api_version(api, kind);
         let fp = v
-            .str_at(&["fieldref", "fieldPath"])
+            .str_at(&["fieldref", "fieldpath"])
+            .or_else(|| v.str_at(&["fieldref", "fieldPath"]))
             .unwrap_or("metadata.name");
         let hits: Vec<&Resource> = res
             .iter()

@@ -70,10 +70,15 @@ fn apply_one(target: &mut Node, op: &Op) -> Result<()> {
         "add" => add(target, &path, value(op)?),
         "remove" => remove(target, &path).map(|_| ()),
         "replace" => {
+            // kustomize's JSON patch adds a missing final key instead of failing.
             let v = value(op)?;
-            let slot = get_mut(target, &path)?;
-            *slot = v;
-            Ok(())
+            match get_mut(target, &path) {
+                Ok(slot) => {
+                    *slot = v;
+                    Ok(())
+                }
+                Err(_) => add(target, &path, v),
+            }
         }
         "move" => {
             let from = tokens(op.from.as_deref().unwrap_or(""))?;
@@ -122,12 +127,29 @@ fn get_mut<'a>(mut cur: &'a mut Node, path: &[String]) -> Result<&'a mut Node> {
     Ok(cur)
 }
 
+/// Creates missing mappings along `path` (kustomize applies JSON patches with
+/// "ensure path exists on add").
+fn ensure_path<'a>(mut cur: &'a mut Node, path: &[String]) -> Result<&'a mut Node> {
+    for t in path {
+        cur = match cur {
+            Node::Map(m) => {
+                if m.get(t).is_none_or(Node::is_null) {
+                    m.insert(t.clone(), Node::empty_map());
+                }
+                m.get_mut(t).expect("the key was just ensured")
+            }
+            other => get_mut(other, std::slice::from_ref(t))?,
+        };
+    }
+    Ok(cur)
+}
+
 fn add(target: &mut Node, path: &[String], v: Node) -> Result<()> {
     let Some((last, parent)) = path.split_last() else {
         *target = v;
         return Ok(());
     };
-    match get_mut(target, parent)? {
+    match ensure_path(target, parent)? {
         Node::Map(m) => {
             m.insert(last.clone(), v);
             Ok(())

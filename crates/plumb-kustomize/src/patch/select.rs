@@ -48,7 +48,9 @@ impl Selector {
                 .map_err(|e| Error::msg(format!("invalid selector regex {p:?}: {e}")))
         };
         Ok(Matcher {
-            sel: self.clone(),
+            group: re(&self.group)?,
+            version: re(&self.version)?,
+            kind: re(&self.kind)?,
             name: re(&self.name)?,
             namespace: re(&self.namespace)?,
             labels: parse_label_selector(&self.label_selector)?,
@@ -60,7 +62,9 @@ impl Selector {
 /// A compiled selector.
 #[derive(Debug, Clone)]
 pub struct Matcher {
-    sel: Selector,
+    group: Option<regex::Regex>,
+    version: Option<regex::Regex>,
+    kind: Option<regex::Regex>,
     name: Option<regex::Regex>,
     namespace: Option<regex::Regex>,
     labels: Vec<Requirement>,
@@ -70,10 +74,10 @@ pub struct Matcher {
 impl Matcher {
     pub fn matches(&self, r: &Resource) -> bool {
         let gvk = r.gvk();
-        let s = &self.sel;
-        if (!s.group.is_empty() && s.group != gvk.group)
-            || (!s.version.is_empty() && s.version != gvk.version)
-            || (!s.kind.is_empty() && s.kind != gvk.kind)
+        let fits = |re: &Option<regex::Regex>, v: &str| re.as_ref().is_none_or(|re| re.is_match(v));
+        if !fits(&self.group, &gvk.group)
+            || !fits(&self.version, &gvk.version)
+            || !fits(&self.kind, &gvk.kind)
         {
             return false;
         }
