@@ -410,3 +410,29 @@ fn fixtures_default_to_what_a_real_apiserver_returns() {
     }
     assert!(cases >= 4);
 }
+
+/// Defaulting an already defaulted object changes nothing: the server may default the
+/// stored object again on every update.
+#[test]
+fn defaulting_twice_is_the_same_as_once() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kinds/testdata/defaults");
+    let mut pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        "spec": {"hostNetwork": true, "containers": [{"name": "a", "image": "x", "ports": [{"containerPort": 80}],
+            "resources": {"limits": {"cpu": 1}}}]}});
+    let mut objects = vec![pod.take()];
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_str().unwrap().ends_with(".in.yaml") {
+            objects.push(serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap());
+        }
+    }
+    for mut obj in objects {
+        let api_version = obj["apiVersion"].as_str().unwrap().to_owned();
+        let kind = obj["kind"].as_str().unwrap().to_owned();
+        let mut ctx = Seq { ip: 9, port: 29999 };
+        apply_defaults(&api_version, &kind, &mut obj, &mut ctx);
+        let once = obj.clone();
+        apply_defaults(&api_version, &kind, &mut obj, &mut ctx);
+        assert_eq!(obj, once, "{kind}");
+    }
+}
