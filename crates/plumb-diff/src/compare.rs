@@ -15,7 +15,12 @@ const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
 pub(crate) fn schema_for(obj: &Value) -> Option<Node<'static>> {
     let api_version = obj.get("apiVersion").and_then(Value::as_str)?;
     let kind = obj.get("kind").and_then(Value::as_str)?;
-    plumb_schema::builtin().root(api_version, kind)
+    let schema = plumb_schema::builtin();
+    schema.root(api_version, kind).or_else(|| {
+        // A version newer than the table (autoscaling/v2): the group's known version.
+        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+        schema.root_any_version(group, kind)
+    })
 }
 
 /// Every field where live differs from desired (see the crate documentation).
@@ -288,5 +293,31 @@ pub(crate) fn scalars_equal(a: &Value, b: &Value) -> bool {
                     .all(|(k, v)| y.get(k).is_some_and(|w| scalars_equal(v, w)))
         }
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_compare_by_value_and_strings_never_equal_numbers() {
+        assert!(scalars_equal(&json!(3), &json!(3.0)));
+        assert!(scalars_equal(&json!(0.5), &json!(0.50)));
+        assert!(!scalars_equal(&json!(8080), &json!("8080")));
+        assert!(!scalars_equal(&json!(3), &json!(4)));
+    }
+
+    #[test]
+    fn zero_values_in_desired_equal_absent_live_fields() {
+        let desired = json!({"spec": {"hostNetwork": false, "args": [], "x": {}, "n": 0}});
+        assert!(compare(&desired, &json!({"spec": {}}), None).is_empty());
+    }
+
+    #[test]
+    fn a_newer_api_version_falls_back_to_the_group_schema() {
+        let hpa = json!({"apiVersion": "apps/v9", "kind": "Deployment"});
+        assert!(schema_for(&hpa).is_some());
     }
 }

@@ -1,6 +1,6 @@
 //! The subset of jq path expressions `ignoreDifferences.jqPathExpressions` supports:
 //!
-//! - paths: `.a.b`, `.a["x.y"]`, `.["x"]`, `.a[0]`, `.a[]` (each element or value),
+//! - paths: `.a.b`, `.a["x.y"]`, `.a."x.y"`, `.["x"]`, `.a[0]`, `.a[]` (each element or value),
 //!   any step followed by `?` (no error when the value has another type);
 //! - pipes into `select(<path> == <literal>)` or `!=`, where the literal is a string,
 //!   number, `true`, `false` or `null`, and further paths:
@@ -217,6 +217,16 @@ fn parse_path(s: &str) -> Result<Vec<Step>, String> {
                 }
                 if i > start {
                     steps.push(Step::Field(chars[start..i].iter().collect()));
+                } else if chars.get(i) == Some(&'"') {
+                    // `."key with.dots"`
+                    let close = (i + 1..chars.len())
+                        .find(|&j| chars[j] == '"' && chars[j - 1] != '\\')
+                        .ok_or_else(|| unsupported("unterminated string"))?;
+                    let quoted: String = chars[i..=close].iter().collect();
+                    let key: String = serde_json::from_str(&quoted)
+                        .map_err(|_| unsupported(&format!("key `{quoted}`")))?;
+                    steps.push(Step::Field(key));
+                    i = close + 1;
                 } else if i < chars.len() && chars[i] != '[' {
                     return Err(unsupported(&format!("`{}`", chars[i])));
                 }
@@ -321,6 +331,10 @@ mod tests {
         let v = json!({"metadata": {"annotations": {"a.b/c": "1", "d": "2"}}, "x": 1});
         assert_eq!(
             del(".metadata.annotations[\"a.b/c\"]", v.clone()),
+            json!({"metadata": {"annotations": {"d": "2"}}, "x": 1})
+        );
+        assert_eq!(
+            del(".metadata.annotations.\"a.b/c\"", v.clone()),
             json!({"metadata": {"annotations": {"d": "2"}}, "x": 1})
         );
         assert_eq!(del(".x[]?", v.clone()), v);

@@ -158,6 +158,14 @@ pub fn diff(desired: &Value, live: Option<&Value>, opts: &DiffOptions) -> Object
     };
     let owners = managed::Owners::from_live(live, opts.manager);
     let mut have = normalize::live(live);
+    // Items of list responses can come without apiVersion/kind: the caller paired them.
+    if let Value::Object(m) = &mut have {
+        for f in ["apiVersion", "kind"] {
+            if let Some(v) = want.get(f).filter(|_| !m.contains_key(f)) {
+                m.insert(f.to_string(), v.clone());
+            }
+        }
+    }
     for rule in opts.ignore.iter().filter(|r| ignore::matches(r, desired)) {
         ignore::apply(rule, &owners, &mut want, &mut have, &mut warnings);
     }
@@ -181,6 +189,27 @@ pub fn diff(desired: &Value, live: Option<&Value>, opts: &DiffOptions) -> Object
     }
 }
 
+/// How users name an object: `deployment.apps/my-app`, `service/my-app` (lower-case
+/// kind, then the group when not core, then the name).
+pub fn kind_ref(obj: &Value) -> String {
+    let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("object");
+    let group = obj
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .and_then(|v| v.rsplit_once('/'))
+        .map_or("", |(g, _)| g);
+    let name = obj
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let kind = kind.to_lowercase();
+    if group.is_empty() {
+        format!("{kind}/{name}")
+    } else {
+        format!("{kind}.{group}/{name}")
+    }
+}
+
 impl ObjectDiff {
     /// Whether live matches desired.
     pub fn in_sync(&self) -> bool {
@@ -188,7 +217,8 @@ impl ObjectDiff {
     }
 
     /// One line for logs and status: `deployment.apps/my-app replicas 5 != 3`
-    /// (live != desired), several changes joined with `; `.
+    /// (live != desired), several changes joined with `; ` (the first five, then
+    /// `and N more`); `… missing` when there is no live object.
     pub fn summary(&self, kind_ref: &str) -> String {
         output::summary(self, kind_ref)
     }

@@ -17,6 +17,9 @@ const SHORT_NAMES: [&str; 6] = [
     "minReadySeconds",
 ];
 
+/// Most changes listed in a summary.
+const MAX_SUMMARY_CHANGES: usize = 5;
+
 /// Longest value printed in a summary before it is cut.
 const MAX_VALUE_CHARS: usize = 60;
 
@@ -69,7 +72,18 @@ pub(crate) fn summary(d: &ObjectDiff, kind_ref: &str) -> String {
     if d.changes.is_empty() {
         return format!("{kind_ref} in sync");
     }
-    let parts: Vec<String> = d.changes.iter().map(ToString::to_string).collect();
+    let mut parts: Vec<String> = d
+        .changes
+        .iter()
+        .take(MAX_SUMMARY_CHANGES)
+        .map(ToString::to_string)
+        .collect();
+    if d.changes.len() > MAX_SUMMARY_CHANGES {
+        parts.push(format!(
+            "and {} more",
+            d.changes.len() - MAX_SUMMARY_CHANGES
+        ));
+    }
     format!("{kind_ref} {}", parts.join("; "))
 }
 

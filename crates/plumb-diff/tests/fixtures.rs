@@ -251,3 +251,46 @@ fn a_missing_live_object_is_not_in_sync() {
     assert_eq!(d.summary(DEPLOY), "deployment.apps/my-app missing");
     assert!(d.unified(DEPLOY).contains("+  replicas: 3"));
 }
+
+#[test]
+fn a_missing_or_data_less_live_secret_still_hides_values() {
+    let desired = load("secret-redaction", "desired");
+    let missing = diff(&desired, None, &DiffOptions::default());
+    let mut live = load("secret-redaction", "live");
+    live.as_object_mut().map(|m| m.shift_remove("data"));
+    let data_less = diff(&desired, Some(&live), &DiffOptions::default());
+    assert!(!data_less.in_sync());
+    for d in [&missing, &data_less] {
+        let out = format!(
+            "{}\n{}\n{d:?}",
+            d.summary("secret/db"),
+            d.unified("secret/db")
+        );
+        for secret in ["s3cr3t", "czNjcjN0", "YWRtaW4"] {
+            assert!(!out.contains(secret), "{secret} leaked in:\n{out}");
+        }
+    }
+}
+
+#[test]
+fn live_items_without_api_version_and_kind_are_compared_by_their_fields() {
+    let desired = load("in-sync-with-defaults", "desired");
+    let mut live = load("in-sync-with-defaults", "live");
+    live.as_object_mut().map(|m| {
+        m.shift_remove("apiVersion");
+        m.shift_remove("kind")
+    });
+    assert!(diff(&desired, Some(&live), &DiffOptions::default()).in_sync());
+}
+
+#[test]
+fn kind_refs_name_the_group_unless_core() {
+    assert_eq!(
+        plumb_diff::kind_ref(&load("image-drift", "desired")),
+        DEPLOY
+    );
+    assert_eq!(
+        plumb_diff::kind_ref(&load("int-or-string-port", "desired")),
+        "service/my-app"
+    );
+}
