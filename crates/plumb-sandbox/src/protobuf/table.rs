@@ -1998,7 +1998,7 @@ pub(super) static MESSAGES: &[Message] = &[
     Message { name: "io.k8s.api.certificates.v1.CertificateSigningRequestSpec", special: None, fields: &[
         Field::new(1, "request", Bytes, 0),
         Field::new(2, "username", String, 0),
-        Field::new(3, "uid", String, 0),
+        Field::new(3, "uid", String, OMIT_EMPTY),
         Field::new(4, "groups", String, REPEATED),
         Field::new(5, "usages", String, REPEATED),
         Field::new(6, "extra", MapMessage(359), 0),
@@ -2470,7 +2470,7 @@ pub(super) static MESSAGES: &[Message] = &[
     ] },
     Message { name: "io.k8s.api.core.v1.EnvVar", special: None, fields: &[
         Field::new(1, "name", String, 0),
-        Field::new(2, "value", String, 0),
+        Field::new(2, "value", String, OMIT_EMPTY),
         Field::new(3, "valueFrom", Message(441), 0),
     ] },
     Message { name: "io.k8s.api.core.v1.EnvVarSource", special: None, fields: &[
@@ -2852,7 +2852,7 @@ pub(super) static MESSAGES: &[Message] = &[
         Field::new(11, "swap", Message(505), 0),
     ] },
     Message { name: "io.k8s.api.core.v1.ObjectFieldSelector", special: None, fields: &[
-        Field::new(1, "apiVersion", String, 0),
+        Field::new(1, "apiVersion", String, OMIT_EMPTY),
         Field::new(2, "fieldPath", String, 0),
     ] },
     Message { name: "io.k8s.api.core.v1.ObjectReference", special: None, fields: &[

@@ -4,7 +4,7 @@
 //! `testdata/<case>.pb` is a captured request body and `<case>.kubectl.json` what
 //! `kubectl … --dry-run=client -o json` prints for the same command: the JSON the request
 //! would carry, which `decode` must return exactly. Where kubectl cannot print the object
-//! (`create token`), `<case>.json` holds the expected JSON;
+//! (`create token`, `certificate approve`), `<case>.json` holds the expected JSON;
 //! `PLUMB_BLESS=1 cargo test -p plumb-sandbox --lib protobuf::` rewrites those files.
 
 use std::path::PathBuf;
@@ -66,6 +66,8 @@ fixtures! {
     kubectl_create_service_externalname_decodes => "service-externalname",
     kubectl_create_job_decodes => "job",
     kubectl_create_cronjob_decodes_the_job_template => "cronjob",
+    kubectl_create_job_from_a_cronjob_decodes_owner_references_and_resources => "job-from-cronjob",
+    kubectl_certificate_approve_decodes_conditions_times_and_extra => "csr-approve",
     kubectl_create_role_decodes_policy_rules => "role",
     kubectl_create_role_with_resource_names_decodes => "role-resource-names",
     kubectl_create_rolebinding_decodes_subjects => "rolebinding",
