@@ -4,16 +4,16 @@
 //! Everything here is a pure function over `serde_json::Value`; the server wires it in, in
 //! the apiserver's order:
 //!
-//! - built-in kinds, create: [`apply_defaults`] → [`validate`] → store with
+//! - built-in kinds, create: [`apply_defaults`] → [`validate()`] → store with
 //!   [`initial_status`];
 //! - built-in kinds, update: [`carry_over_allocations`] (old → new) → [`apply_defaults`] →
-//!   [`validate_update`];
+//!   [`validate_update()`];
 //! - custom resources: [`schema::prune_unknown_fields`] (its paths are the strict-decoding
 //!   errors or warnings) → [`schema::apply_schema_defaults`] →
 //!   [`schema::validate_custom_resource`];
 //! - lists and watches: [`LabelSelector::parse`] and [`FieldSelector::parse`] +
 //!   [`FieldSelector::check_supported`] (their errors are the full `BadRequest` messages);
-//! - `kubectl get`: [`table`] with [`TableSpec`].
+//! - `kubectl get`: [`table()`] with [`TableSpec`].
 
 pub mod defaults;
 mod defaults_core;

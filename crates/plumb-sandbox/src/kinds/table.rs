@@ -3,7 +3,7 @@
 //!
 //! The server always renders the wide cells (`GenerateOptions{Wide: true}`); columns with
 //! `priority: 1` are hidden by kubectl unless `-o wide`. Built-in kinds use the printers of
-//! `pkg/printers/internalversion` ([`super::table_builtin`]); kinds without a printer get
+//! `pkg/printers/internalversion` (`table_builtin`, `table_core`, …); kinds without a printer get
 //! the default `NAME`, `CREATED AT`; custom resources get their CRD version's
 //! `additionalPrinterColumns`, or `AGE` alone when it has none.
 
