@@ -5,7 +5,8 @@
 //! `kubectl … --dry-run=client -o json` prints for the same command: the JSON the request
 //! would carry, which `decode` must return exactly. Where kubectl cannot print the object
 //! (`create token`, `certificate approve`), `<case>.json` holds the expected JSON;
-//! `PLUMB_BLESS=1 cargo test -p plumb-sandbox --lib protobuf::` rewrites those files.
+//! `PLUMB_BLESS=1 cargo test -p plumb-sandbox --lib protobuf::` rewrites those files, and
+//! `testdata/capture/capture.sh` captures the bodies again from the installed kubectl.
 
 use std::path::PathBuf;
 
