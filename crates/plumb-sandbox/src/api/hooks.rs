@@ -278,13 +278,7 @@ pub fn apply_patch(ty: &ResourceType, patch_type: &str, cur: &Value, patch: &Val
 }
 
 fn patch_error(e: plumb_patch::PatchError) -> ApiError {
-    match e.http_status() {
-        400 => ApiError::bad_request(e.to_string()),
-        409 => ApiError::new(409, "Conflict", e.to_string()),
-        413 => ApiError::new(413, "RequestEntityTooLarge", e.to_string()),
-        422 => ApiError::invalid(e.to_string()),
-        _ => ApiError::internal(e),
-    }
+    ApiError::new(e.http_status(), e.status_reason(), e.status_message())
 }
 
 /// Applies a patch without schema knowledge (the scale subresource, custom resources).
