@@ -71,7 +71,8 @@ pub struct Limits {
     pub max_total_bytes: u64,
     /// Largest single YAML document, in bytes.
     pub max_document_bytes: usize,
-    /// Most YAML nodes in one document.
+    /// Most YAML nodes in one document (alias expansions included; parser events are
+    /// capped at four times this).
     pub max_nodes: usize,
     /// Deepest nesting of one document.
     pub max_depth: usize,
@@ -85,7 +86,7 @@ impl Default for Limits {
             max_file_bytes: 8 << 20,
             max_total_bytes: 64 << 20,
             max_document_bytes: 4 << 20,
-            max_nodes: 1_000_000,
+            max_nodes: 250_000,
             max_depth: 128,
             max_objects: 20_000,
         }

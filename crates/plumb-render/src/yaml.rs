@@ -74,6 +74,7 @@ fn saphyr_options(limits: &Limits) -> serde_saphyr::Options {
         budget: serde_saphyr::budget! {
             max_documents: 2,
             max_nodes: limits.max_nodes,
+            max_events: limits.max_nodes.saturating_mul(4),
             max_depth: limits.max_depth,
             max_total_scalar_bytes: limits.max_document_bytes,
         },
@@ -257,6 +258,45 @@ mod tests {
                 (4, 5, "--- {c: 3}\n")
             ]
         );
+    }
+
+    #[test]
+    fn documents_over_the_size_or_depth_limit_fail_fast() {
+        let limits = Limits {
+            max_document_bytes: 40,
+            max_depth: 8,
+            ..Limits::default()
+        };
+        let big = format!("# {}\n", "x".repeat(60));
+        let err = parse_manifests("big.yaml", &format!("---\n{big}"), false, &limits)
+            .expect_err("the document is over 40 bytes");
+        assert!(
+            err.to_string().starts_with("big.yaml:1: document 1: "),
+            "{err}"
+        );
+        let deep = "a: [[[[[[[[[[1]]]]]]]]]]\n";
+        let err = parse_manifests("deep.yaml", deep, false, &limits).expect_err("too deep");
+        assert!(matches!(err, RenderError::Syntax { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_by_the_budget() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("a{}", i - 1)
+            };
+            bomb.push_str(&format!("a{i}: &a{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let limits = Limits {
+            max_nodes: 10_000,
+            ..Limits::default()
+        };
+        let err = parse_manifests("bomb.yaml", &bomb, false, &limits)
+            .expect_err("10^9 nodes are over the budget");
+        assert!(matches!(err, RenderError::Syntax { .. }), "{err:?}");
     }
 
     #[test]
