@@ -61,7 +61,7 @@ impl Mirror {
         // ssh: never prompt, and only talk to hosts already in known_hosts.
         let mut config = repo.config_snapshot_mut();
         config
-            .append_config([SSH_COMMAND], gix::config::Source::Api)
+            .append_config([SSH_COMMAND, "ssh.variant=ssh"], gix::config::Source::Api)
             .map_err(|e| self.mirror_failed(&e))?;
         config.commit().map_err(|e| self.mirror_failed(&e))?;
         Ok(repo)

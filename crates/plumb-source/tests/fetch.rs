@@ -321,3 +321,17 @@ async fn old_trees_are_evicted_beyond_the_lru_bound() {
         .count();
     assert_eq!(trees, 2);
 }
+
+#[tokio::test]
+async fn ssh_to_an_unreachable_host_fails_fast_without_prompting() {
+    let port = common::free_port();
+    let (_cache, source) = source();
+    let url = format!("ssh://git@127.0.0.1:{port}/repo.git");
+    let started = std::time::Instant::now();
+    let err = source.resolve(&url, "main").await.expect_err("refused");
+    assert!(
+        matches!(&err, Error::FetchFailed { url: u, .. } if *u == url),
+        "{err}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -168,3 +168,76 @@ async fn the_mirror_on_disk_holds_no_credentials() {
         }
     }
 }
+
+#[tokio::test]
+async fn https_to_a_server_with_an_untrusted_certificate_fails_without_sending_anything() {
+    // A real TLS server (openssl s_server) with a self-signed certificate.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("openssl runs");
+    assert!(status.success());
+    let port = common::free_port();
+    let mut server = std::process::Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-cert")
+        .arg(&cert)
+        .arg("-key")
+        .arg(&key)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("openssl s_server starts");
+    common::wait_for(std::net::SocketAddr::from(([127, 0, 0, 1], port)));
+
+    let mut credentials = Credentials::none();
+    credentials.set_fallback(Some(Account {
+        username: USER.into(),
+        password: Secret::new(PASSWORD),
+    }));
+    let (_cache, source) = source_with(credentials);
+    let result = source
+        .resolve(&format!("https://127.0.0.1:{port}/repo.git"), "main")
+        .await;
+    let _ = server.kill();
+    let _ = server.wait();
+    let err = result.expect_err("untrusted certificate");
+    assert!(matches!(err, Error::FetchFailed { .. }), "{err}");
+    assert!(
+        err.to_string().to_lowercase().contains("certificate"),
+        "{err}"
+    );
+    assert_no_secret(&err);
+}
+
+#[tokio::test]
+async fn https_connection_refused_is_transient() {
+    let port = common::free_port();
+    let (_cache, source) = source_with(Credentials::none());
+    let err = source
+        .resolve(&format!("https://127.0.0.1:{port}/repo.git"), "main")
+        .await
+        .expect_err("refused");
+    assert!(matches!(err, Error::FetchFailed { .. }), "{err}");
+    assert!(err.is_transient());
+}
