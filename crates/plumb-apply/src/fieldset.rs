@@ -61,72 +61,109 @@ pub(crate) fn at(path: &[PathElement], msg: impl std::fmt::Display) -> String {
 /// The fields a value sets. `strict` rejects duplicate keys in associative lists (the
 /// applied configuration); live objects may hold duplicates.
 pub(crate) fn to_field_set(v: &Value, ty: TypeRef<'_>, strict: bool) -> Result<Set, String> {
-    let mut set = Set::new();
-    let mut path = Vec::new();
-    walk(v, ty, &mut path, &mut set, strict)?;
-    Ok(set)
+    walk(v, ty, strict).map(|o| o.below).map_err(|e| {
+        let path: Path = e.rev_path.into_iter().rev().collect();
+        at(&path, e.msg)
+    })
 }
 
-fn walk(
-    v: &Value,
-    ty: TypeRef<'_>,
-    path: &mut Path,
-    set: &mut Set,
-    strict: bool,
-) -> Result<(), String> {
+/// What one value sets: itself (`member`) and the fields below it.
+struct Owned {
+    member: bool,
+    below: Set,
+}
+
+/// An error and the path to it, innermost element first.
+struct WalkError {
+    rev_path: Path,
+    msg: String,
+}
+
+impl WalkError {
+    fn new(msg: String) -> WalkError {
+        WalkError {
+            rev_path: Vec::new(),
+            msg,
+        }
+    }
+
+    fn under(mut self, pe: &PathElement) -> WalkError {
+        self.rev_path.push(pe.clone());
+        self
+    }
+}
+
+/// Builds the set bottom-up, so no path is walked from the root twice.
+fn walk(v: &Value, ty: TypeRef<'_>, strict: bool) -> Result<Owned, WalkError> {
+    let leaf = Owned {
+        member: true,
+        below: Set::new(),
+    };
+    let mut below = Set::new();
     match atom(ty, Some(v)) {
-        Atom::Scalar => set.insert(path),
+        Atom::Scalar => return Ok(leaf),
         Atom::List {
             rel: ListRel::Atomic,
             ..
-        } => set.insert(path),
+        } => return Ok(leaf),
+        Atom::Map { atomic: true, .. } => return Ok(leaf),
         Atom::List { rel, elem } => {
             let Value::Array(items) = v else {
-                return Ok(());
+                return Ok(Owned {
+                    member: false,
+                    below,
+                });
             };
             let mut pes = Vec::with_capacity(items.len());
             let mut seen = BTreeSet::new();
             let mut duplicated = BTreeSet::new();
             for (i, item) in items.iter().enumerate() {
                 let pe = item_element(&rel, elem, item, i)
-                    .map_err(|e| at(path, format!("element {i}: {e}")))?;
-                if !seen.insert(pe.clone()) {
+                    .map_err(|e| WalkError::new(format!("element {i}: {e}")))?;
+                if seen.contains(&pe) {
                     if strict {
-                        return Err(at(path, format!("duplicate entries for key {pe}")));
+                        return Err(WalkError::new(format!("duplicate entries for key {pe}")));
                     }
                     duplicated.insert(pe.clone());
+                } else {
+                    seen.insert(pe.clone());
                 }
                 pes.push(pe);
             }
             for (pe, item) in pes.into_iter().zip(items) {
-                path.push(pe);
                 // Duplicated elements (which live objects may hold) are owned as a whole.
-                if !duplicated.contains(&path[path.len() - 1]) {
-                    walk(item, elem, path, set, strict)?;
+                if !duplicated.contains(&pe) {
+                    let child = walk(item, elem, strict).map_err(|e| e.under(&pe))?;
+                    below.insert_child(pe.clone(), child.below);
                 }
-                set.insert(path);
-                path.pop();
+                below.insert_member(pe);
             }
         }
-        Atom::Map { atomic: true, .. } => set.insert(path),
         Atom::Map { ty, .. } => {
             let Value::Object(m) = v else {
-                return Ok(());
+                return Ok(Owned {
+                    member: false,
+                    below,
+                });
             };
             for (k, val) in m {
                 let (fty, declared) = ty.field(k);
-                path.push(PathElement::Field(k.clone()));
-                walk(val, fty, path, set, strict)?;
+                let pe = PathElement::Field(k.clone());
+                let child = walk(val, fty, strict).map_err(|e| e.under(&pe))?;
                 // A null or empty map is owned as such; so is every key of a map.
                 let empty_map = val.as_object().is_some_and(serde_json::Map::is_empty);
-                if val.is_null() || empty_map || !declared {
-                    set.insert(path);
+                let member = child.member || val.is_null() || empty_map || !declared;
+                below.insert_child(pe.clone(), child.below);
+                if member {
+                    below.insert_member(pe);
                 }
-                path.pop();
             }
         }
     }
-    Ok(())
+    Ok(Owned {
+        member: false,
+        below,
+    })
 }
 
 /// The set plus every declared struct field that has owned fields below it, so that
