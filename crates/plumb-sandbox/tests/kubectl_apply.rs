@@ -170,6 +170,41 @@ fn create_namespace_then_objects_in_it_and_delete_the_namespace_removes_them() {
     );
     let err = c.fails(&["get", "namespace", "production"], None);
     assert!(err.contains("namespaces \"production\" not found"), "{err}");
+    // kubectl explains a NotFound in a missing namespace by the namespace.
     let err = c.fails(&["get", "configmap", "cfg", "-n", "production"], None);
-    assert!(err.contains("configmaps \"cfg\" not found"), "{err}");
+    assert!(err.contains("namespaces \"production\" not found"), "{err}");
+    let all = c.kubectl(&["get", "configmaps,deployments", "-A", "-o", "name"]);
+    assert!(!all.contains("configmap/cfg") && !all.contains("deployment.apps/my-app"), "{all}");
+}
+
+#[test]
+fn kubectl_create_generators_work_over_protobuf() {
+    let c = Cluster::start();
+    assert_eq!(
+        c.kubectl(&["create", "deployment", "web", "--image=nginx:1.27", "--replicas=2", "--port=80"]),
+        "deployment.apps/web created\n"
+    );
+    assert_eq!(
+        c.kubectl(&["create", "configmap", "cfg", "--from-literal=mode=prod"]),
+        "configmap/cfg created\n"
+    );
+    assert_eq!(
+        c.kubectl(&["create", "secret", "generic", "creds", "--from-literal=token=s3cr3t"]),
+        "secret/creds created\n"
+    );
+    assert_eq!(
+        c.kubectl(&["create", "service", "clusterip", "web", "--tcp=80:8080"]),
+        "service/web created\n"
+    );
+    let got = c.kubectl(&[
+        "get", "deployment", "web", "-o",
+        "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}",
+    ]);
+    assert_eq!(got, "2 nginx:1.27 80");
+    assert_eq!(c.kubectl(&["get", "configmap", "cfg", "-o", "jsonpath={.data.mode}"]), "prod");
+    assert_eq!(c.kubectl(&["get", "secret", "creds", "-o", "jsonpath={.data.token}"]), "czNjcjN0");
+    assert_eq!(
+        c.kubectl(&["get", "service", "web", "-o", "jsonpath={.spec.ports[0].targetPort}"]),
+        "8080"
+    );
 }

@@ -14,6 +14,10 @@ pub fn decode(body: &[u8], content_type: &str) -> ApiResult<Value> {
     if body.is_empty() {
         return Err(ApiError::bad_request("the request body is empty"));
     }
+    if content_type == crate::protobuf::CONTENT_TYPE {
+        return crate::protobuf::decode(body)
+            .map_err(|e| ApiError::bad_request(format!("the protobuf body of the request could not be decoded: {e}")));
+    }
     if content_type.contains("protobuf") || content_type.contains("cbor") {
         return Err(ApiError::unsupported_media(format!(
             "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got {content_type})"
