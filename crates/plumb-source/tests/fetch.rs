@@ -335,3 +335,90 @@ async fn ssh_to_an_unreachable_host_fails_fast_without_prompting() {
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
+
+#[tokio::test]
+async fn a_tree_entry_named_dot_dot_or_dot_git_is_refused() {
+    for name in ["..", ".git", ".GIT"] {
+        let fx = Fixture::new();
+        // Plumbing only: porcelain never writes such trees, a hostile server can.
+        let blob = common::git_stdin(&fx.bare, &["hash-object", "-w", "--stdin"], "payload\n");
+        let tree = common::git_stdin(
+            &fx.bare,
+            &["mktree"],
+            &format!("100644 blob {blob}\t{name}\n"),
+        );
+        let commit = common::git(&fx.bare, &["commit-tree", &tree, "-m", "hostile"]);
+        common::git(&fx.bare, &["update-ref", "refs/heads/hostile", &commit]);
+        let (_cache, source) = source();
+        let err = source
+            .checkout(&fx.file_url(), "hostile", "")
+            .await
+            .expect_err(name);
+        assert!(
+            matches!(&err, Error::UnsafeTreeEntry { file } if file == name),
+            "{name}: {err}"
+        );
+        assert!(!err.is_transient());
+    }
+}
+
+#[tokio::test]
+async fn a_deleted_branch_is_not_found_and_a_force_push_is_followed() {
+    let fx = Fixture::new();
+    let (_cache, source) = source();
+    let url = fx.file_url();
+    source.resolve(&url, "dev").await.expect("dev exists");
+    common::git(&fx.bare, &["branch", "-D", "dev"]);
+    let err = source.resolve(&url, "dev").await.expect_err("deleted");
+    assert!(matches!(err, Error::RevisionNotFound { .. }), "{err}");
+
+    let first = fx.rev("v1.0.0");
+    common::git(&fx.bare, &["update-ref", "refs/heads/main", &first]);
+    let r = source
+        .resolve(&url, "main")
+        .await
+        .expect("force-pushed main");
+    assert_eq!(r.commit, first);
+}
+
+#[tokio::test]
+async fn a_recent_fetch_is_reused_within_the_interval_and_refresh_skips_it() {
+    let fx = Fixture::new();
+    let cache = tempfile::tempdir().expect("temp dir");
+    let mut options = SourceOptions::new(cache.path());
+    options.min_fetch_interval = std::time::Duration::from_secs(3600);
+    let source = Source::new(options).expect("source");
+    let url = fx.file_url();
+    source.resolve(&url, "main").await.expect("first");
+    let new = fx.commit_and_push("b.txt", "b", "newer");
+    let cached = source.resolve(&url, "main").await.expect("cached");
+    assert_ne!(
+        cached.commit, new,
+        "within the interval the last fetch is reused"
+    );
+    assert_eq!(source.fetches_started(&url), 1);
+    source.refresh(&url).await.expect("webhook refresh");
+    let fresh = source.resolve(&url, "main").await.expect("fresh");
+    assert_eq!(fresh.commit, new);
+    assert_eq!(source.fetches_started(&url), 2);
+}
+
+#[tokio::test]
+async fn a_server_that_never_answers_times_out_as_a_transient_error() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = silent.local_addr().expect("addr").port();
+    let cache = tempfile::tempdir().expect("temp dir");
+    let mut options = SourceOptions::new(cache.path());
+    options.fetch_timeout = std::time::Duration::from_millis(500);
+    let source = Source::new(options).expect("source");
+    let err = source
+        .resolve(&format!("git://127.0.0.1:{port}/repo.git"), "main")
+        .await
+        .expect_err("timeout");
+    assert!(
+        matches!(&err, Error::FetchFailed { message, .. } if message.contains("timed out")),
+        "{err}"
+    );
+    assert!(err.is_transient());
+    drop(silent);
+}
