@@ -560,6 +560,10 @@ templateLabels:
   create: true
   group: batch
   kind: CronJob
+- path: spec/volumeClaimTemplates[]/metadata/labels
+  create: true
+  group: apps
+  kind: StatefulSet
 "#;
 
 pub const COMMON_ANNOTATIONS: &str = r#"

@@ -57,8 +57,9 @@ impl GenOptions {
         GenOptions {
             labels,
             annotations,
-            disable_hash: self.disable_hash.or(base.disable_hash),
-            immutable: self.immutable.or(base.immutable),
+            // Go booleans: `false` cannot undo a `true` from generatorOptions.
+            disable_hash: Some(self.disable_hash == Some(true) || base.disable_hash == Some(true)),
+            immutable: Some(self.immutable == Some(true) || base.immutable == Some(true)),
         }
     }
 }

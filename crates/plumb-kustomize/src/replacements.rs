@@ -38,6 +38,8 @@ struct IdSel {
     gvk: Gvk,
     name: String,
     namespace: String,
+    /// Label and annotation selectors, when given.
+    meta: Option<crate::patch::select::Matcher>,
 }
 
 impl IdSel {
@@ -51,7 +53,27 @@ impl IdSel {
             },
             name: s("name"),
             namespace: s("namespace"),
+            meta: n.and_then(|n| {
+                let sel = crate::patch::select::Selector {
+                    label_selector: n.str_at(&["labelSelector"]).unwrap_or("").to_string(),
+                    annotation_selector: n
+                        .str_at(&["annotationSelector"])
+                        .unwrap_or("")
+                        .to_string(),
+                    ..Default::default()
+                };
+                let any = !sel.label_selector.is_empty() || !sel.annotation_selector.is_empty();
+                any.then(|| sel.compile().ok()).flatten()
+            }),
         }
+    }
+
+    fn id_is_empty(&self) -> bool {
+        self.gvk == Gvk::default() && self.name.is_empty() && self.namespace.is_empty()
+    }
+
+    fn meta_matches(&self, r: &Resource) -> bool {
+        self.meta.as_ref().is_none_or(|m| m.matches(r))
     }
 
     fn selects(&self, id: &ResId) -> bool {
@@ -154,10 +176,17 @@ fn apply(res: &mut [Resource], r: &Node) -> Result<()> {
             })
             .unwrap_or_else(|| vec!["metadata.name".to_string()]);
         for x in res.iter_mut() {
+            if !sel.meta_matches(x)
+                || rejects
+                    .iter()
+                    .any(|rj| rj.meta.is_some() && rj.meta_matches(x))
+            {
+                continue;
+            }
             let ids = x.all_ids();
-            let hit = ids
-                .iter()
-                .any(|id| sel.selects(id) && !rejects.iter().any(|rj| rj.selects(id)));
+            let hit = ids.iter().any(|id| {
+                sel.selects(id) && !rejects.iter().any(|rj| !rj.id_is_empty() && rj.selects(id))
+            });
             if !hit {
                 continue;
             }

@@ -86,10 +86,7 @@ pub fn resolve(res: &mut [Resource], vars: &[Node], specs: &[FieldSpec]) -> Resu
 fn substitute(n: &mut Node, values: &[(String, String)]) {
     match n {
         Node::Scalar(s) => {
-            let mut text = s.value.clone();
-            for (k, v) in values {
-                text = text.replace(&format!("$({k})"), v);
-            }
+            let text = expand(&s.value, values);
             if text != s.value {
                 s.value = text;
             }
@@ -100,4 +97,43 @@ fn substitute(n: &mut Node, values: &[(String, String)]) {
             .iter_mut()
             .for_each(|(_, v)| substitute(v, values)),
     }
+}
+
+/// Kubernetes' `$(VAR)` expansion: `$$` is a literal `$`, unknown variables and
+/// unterminated references stay as written.
+pub fn expand(input: &str, values: &[(String, String)]) -> String {
+    let b = input.as_bytes();
+    let mut out = String::with_capacity(input.len());
+    let mut i = 0;
+    let mut last = 0;
+    while i < b.len() {
+        if b[i] == b'$' && i + 1 < b.len() {
+            match b[i + 1] {
+                b'$' => {
+                    out.push_str(&input[last..i]);
+                    out.push('$');
+                    i += 2;
+                    last = i;
+                    continue;
+                }
+                b'(' => {
+                    if let Some(close) = input[i + 2..].find(')') {
+                        let name = &input[i + 2..i + 2 + close];
+                        out.push_str(&input[last..i]);
+                        match values.iter().find(|(k, _)| k == name) {
+                            Some((_, v)) => out.push_str(v),
+                            None => out.push_str(&input[i..i + 3 + close]),
+                        }
+                        i += 3 + close;
+                        last = i;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    out.push_str(&input[last..]);
+    out
 }

@@ -113,10 +113,8 @@ fn get_mut<'a>(mut cur: &'a mut Node, path: &[String]) -> Result<&'a mut Node> {
                 .get_mut(t)
                 .ok_or_else(|| Error::msg(format!("doc is missing path: {t}")))?,
             Node::Seq(items) => {
-                let i: usize = t
-                    .parse()
-                    .map_err(|_| Error::msg(format!("invalid array index {t:?}")))?;
                 let len = items.len();
+                let i = index(t, len)?;
                 items
                     .get_mut(i)
                     .ok_or_else(|| Error::msg(format!("index {i} out of bounds (len {len})")))?
@@ -159,9 +157,7 @@ fn add(target: &mut Node, path: &[String], v: Node) -> Result<()> {
                 items.push(v);
                 return Ok(());
             }
-            let i: usize = last
-                .parse()
-                .map_err(|_| Error::msg(format!("invalid array index {last:?}")))?;
+            let i = index(last, items.len() + 1)?;
             if i > items.len() {
                 bail!("index {i} out of bounds");
             }
@@ -181,9 +177,7 @@ fn remove(target: &mut Node, path: &[String]) -> Result<Node> {
             .remove(last)
             .ok_or_else(|| Error::msg(format!("unable to remove nonexistent key: {last}"))),
         Node::Seq(items) => {
-            let i: usize = last
-                .parse()
-                .map_err(|_| Error::msg(format!("invalid array index {last:?}")))?;
+            let i = index(last, items.len())?;
             if i >= items.len() {
                 bail!("index {i} out of bounds");
             }
@@ -191,4 +185,19 @@ fn remove(target: &mut Node, path: &[String]) -> Result<Node> {
         }
         Node::Scalar(_) => bail!("cannot remove from a scalar"),
     }
+}
+
+/// An array index; negative indices count from the end, as kustomize allows.
+fn index(t: &str, len: usize) -> Result<usize> {
+    let i: i64 = t
+        .parse()
+        .map_err(|_| Error::msg(format!("invalid array index {t:?}")))?;
+    if i < 0 {
+        let back = i.unsigned_abs() as usize;
+        if back > len {
+            bail!("index {i} out of bounds");
+        }
+        return Ok(len - back);
+    }
+    Ok(i as usize)
 }

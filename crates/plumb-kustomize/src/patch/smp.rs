@@ -1,8 +1,8 @@
 //! Strategic merge as kustomize (kyaml merge2) applies it: maps merge, `null` deletes,
 //! lists merge by the Kubernetes merge keys where the schema declares a merge strategy
-//! (patch elements first, then the remaining original elements) and are replaced
-//! otherwise; `$patch: delete|replace`, `$retainKeys`, `$setElementOrder` and
-//! `$deleteFromPrimitiveList` directives are honoured.
+//! and are replaced otherwise; `$patch: delete|replace` is honoured. Like kyaml,
+//! `$retainKeys`, `$setElementOrder/…` and `$deleteFromPrimitiveList/…` are not
+//! directives here: they land in the object as ordinary fields.
 
 use plumb_schema::Node as Schema;
 
@@ -32,7 +32,7 @@ fn merge_map(dest: Option<Node>, p: &Mapping, schema: Option<Schema<'_>>) -> Opt
         _ => Mapping::new(),
     };
     for (k, v) in p.iter() {
-        if k.starts_with('$') {
+        if k == "$patch" {
             continue;
         }
         if v.is_null() {
@@ -48,50 +48,7 @@ fn merge_map(dest: Option<Node>, p: &Mapping, schema: Option<Schema<'_>>) -> Opt
             }
         }
     }
-    for (k, v) in p.iter() {
-        if let Some(field) = k.strip_prefix("$deleteFromPrimitiveList/") {
-            let gone: Vec<&str> = v
-                .as_seq()
-                .map(|s| s.iter().filter_map(Node::as_str).collect())
-                .unwrap_or_default();
-            if let Some(Node::Seq(items)) = d.get_mut(field) {
-                items.retain(|i| !i.as_str().is_some_and(|s| gone.contains(&s)));
-            }
-        }
-    }
-    for (k, v) in p.iter() {
-        if let Some(field) = k.strip_prefix("$setElementOrder/") {
-            let key = schema
-                .and_then(|s| s.field(field))
-                .and_then(|s| s.patch_merge_key().map(str::to_string));
-            if let (Some(Node::Seq(items)), Some(order)) = (d.get_mut(field), v.as_seq()) {
-                reorder(items, order, key.as_deref());
-            }
-        }
-    }
-    if let Some(keep) = p.get("$retainKeys").and_then(Node::as_seq) {
-        let keep: Vec<&str> = keep.iter().filter_map(Node::as_str).collect();
-        d.entries.retain(|(k, _)| keep.contains(&k.as_str()));
-    }
     Some(Node::Map(d))
-}
-
-fn reorder(items: &mut Vec<Node>, order: &[Node], key: Option<&str>) {
-    let ident = |n: &Node| -> Option<String> {
-        match key {
-            Some(k) => n.str_at(&[k]).map(str::to_string),
-            None => n.as_str().map(str::to_string),
-        }
-    };
-    let wanted: Vec<String> = order.iter().filter_map(&ident).collect();
-    let mut ordered: Vec<Node> = Vec::with_capacity(items.len());
-    for w in &wanted {
-        if let Some(pos) = items.iter().position(|i| ident(i).as_deref() == Some(w)) {
-            ordered.push(items.remove(pos));
-        }
-    }
-    ordered.append(items);
-    *items = ordered;
 }
 
 fn merge_list(dest: Option<Node>, patch: &[Node], schema: Option<Schema<'_>>) -> Node {
@@ -198,7 +155,7 @@ pub fn clean(n: &Node) -> Node {
         Node::Map(m) => {
             let mut out = Mapping::new();
             for (k, v) in m.iter() {
-                if k.starts_with('$') {
+                if k == "$patch" {
                     continue;
                 }
                 out.entries.push((k.clone(), clean(v)));

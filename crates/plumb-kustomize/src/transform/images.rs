@@ -129,7 +129,19 @@ pub fn apply(res: &mut [Resource], entry: &ImageEntry, specs: &[FieldSpec]) -> R
         legacy_walk(&mut r.node, entry, &re);
         let gvk = r.gvk();
         for fs in specs_for(specs, &gvk) {
-            visit(&mut r.node, &fs.segments(), false, &mut |n| {
+            let segs = fs.segments();
+            // Container lists were handled above; a second pass would rewrite twice.
+            let n = segs.len();
+            if n >= 2
+                && segs[n - 1] == "image"
+                && matches!(
+                    segs[n - 2].trim_end_matches("[]"),
+                    "containers" | "initContainers"
+                )
+            {
+                continue;
+            }
+            visit(&mut r.node, &segs, false, &mut |n| {
                 set_image(n, entry, &re);
                 Ok(())
             })?;

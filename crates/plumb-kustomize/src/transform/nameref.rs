@@ -161,7 +161,8 @@ fn set_mapping(n: &mut Node, cands: &[&Target], referrer: &Referrer, kind: &str)
         s.value = t.cur.name.clone();
     }
     match m.get_mut("namespace") {
-        Some(Node::Scalar(s)) => s.value = t.cur.namespace.clone(),
+        Some(Node::Scalar(s)) if !t.cur.namespace.is_empty() => s.value = t.cur.namespace.clone(),
+        Some(_) => {}
         _ if !t.cur.namespace.is_empty() => {
             m.insert("namespace", Node::string(t.cur.namespace.clone()));
         }

@@ -388,7 +388,6 @@ fn analyze(value: &str) -> Analysis {
     let mut block_indicators = value.starts_with("---") || value.starts_with("...");
     let mut line_breaks = false;
     let mut special = false;
-    let mut tabs = false;
     let (mut leading_space, mut leading_break) = (false, false);
     let (mut trailing_space, mut trailing_break) = (false, false);
     let (mut break_space, mut space_break) = (false, false);
@@ -413,9 +412,8 @@ fn analyze(value: &str) -> Analysis {
                 _ => {}
             }
         }
-        if c == '\t' {
-            tabs = true;
-        } else if !is_printable(c) {
+        // go-yaml v2 has no separate tab rule: a tab is a special character.
+        if !is_printable(c) {
             special = true;
         }
         if c == ' ' {
@@ -465,7 +463,7 @@ fn analyze(value: &str) -> Analysis {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
-    if space_break || tabs || special {
+    if space_break || special {
         a.block_plain_allowed = false;
         a.single_quoted_allowed = false;
     }
