@@ -36,7 +36,7 @@ use crate::url::normalize_prefix;
 /// Username sent with a `token` when the entry names none.
 pub const DEFAULT_TOKEN_USERNAME: &str = "x-access-token";
 
-/// A secret string: `Debug` and `Display` never show it.
+/// A secret string: `Debug` prints `<redacted>`, and there is no `Display`.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(transparent)]
 pub struct Secret(String);

@@ -285,3 +285,57 @@ fn unlock_recursive(dir: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn tree() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("a/b")).expect("mkdir");
+        symlink("a/b", dir.path().join("deep")).expect("symlink");
+        symlink(".", dir.path().join("here")).expect("symlink");
+        symlink("loop2", dir.path().join("loop1")).expect("symlink");
+        symlink("loop1", dir.path().join("loop2")).expect("symlink");
+        dir
+    }
+
+    #[test]
+    fn symlinks_inside_the_tree_resolve_to_symlink_free_paths() {
+        let t = tree();
+        let r = |p: &str| resolve_in_tree(t.path(), Path::new(p)).expect("resolves");
+        assert_eq!(r("deep"), Resolved::Inside("a/b".into()));
+        assert_eq!(
+            r("deep/../b"),
+            Resolved::Inside("a/b".into()),
+            "`..` after a symlink is physical"
+        );
+        assert_eq!(r("here/a"), Resolved::Inside("a".into()));
+        assert_eq!(r("missing/x"), Resolved::Inside("missing/x".into()));
+    }
+
+    #[test]
+    fn climbing_out_lexically_or_through_symlinks_escapes() {
+        let t = tree();
+        let r = |p: &str| resolve_in_tree(t.path(), Path::new(p)).expect("resolves");
+        assert_eq!(r(".."), Resolved::Escapes);
+        assert_eq!(r("here/.."), Resolved::Escapes);
+        assert_eq!(r("deep/../../.."), Resolved::Escapes);
+        assert_eq!(r("missing/../.."), Resolved::Escapes);
+        assert_eq!(r("/etc"), Resolved::Escapes);
+    }
+
+    #[test]
+    fn symlink_loops_are_reported_not_followed_forever() {
+        let t = tree();
+        assert_eq!(
+            resolve_in_tree(t.path(), Path::new("loop1")).expect("resolves"),
+            Resolved::Loop
+        );
+        assert!(matches!(
+            confine(t.path(), "loop1"),
+            Err(Error::PathNotFound { .. })
+        ));
+    }
+}
