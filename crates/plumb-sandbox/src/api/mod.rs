@@ -185,7 +185,11 @@ pub fn error_response(e: &ApiError) -> Response {
 }
 
 pub fn json_response(code: StatusCode, v: &Value) -> Response {
-    let body = serde_json::to_vec(v).unwrap_or_default();
+    bytes_response(code, serde_json::to_vec(v).unwrap_or_default())
+}
+
+/// A response whose body is already JSON.
+pub fn bytes_response(code: StatusCode, body: Vec<u8>) -> Response {
     let mut r = Response::new(Body::from(body));
     *r.status_mut() = code;
     r.headers_mut().insert(

@@ -49,53 +49,66 @@ pub fn list(ctx: &Ctx) -> ApiResult<Response> {
         None => None,
     }
     .filter(|l| *l > 0);
-    let mut items = Vec::new();
+    let mut items: Vec<Arc<Value>> = Vec::new();
     let mut next = None;
     let mut remaining = 0usize;
-    for o in objects.iter() {
-        let key = (
-            o["metadata"]["namespace"].as_str().unwrap_or("").to_string(),
-            o["metadata"]["name"].as_str().unwrap_or("").to_string(),
-        );
-        if after.as_ref().is_some_and(|a| key <= *a) {
-            continue;
+    for o in objects {
+        if let Some((ans, aname)) = &after {
+            let ns = o["metadata"]["namespace"].as_str().unwrap_or("");
+            let name = o["metadata"]["name"].as_str().unwrap_or("");
+            if (ns, name) <= (ans.as_str(), aname.as_str()) {
+                continue;
+            }
         }
-        if !filter.matches(o) {
+        if !filter.matches(&o) {
             continue;
         }
         if limit.is_some_and(|l| items.len() >= l) {
             if next.is_none() {
-                next = items
-                    .last()
-                    .map(|last: &Value| encode_continue(&last["metadata"]));
+                next = items.last().map(|last| encode_continue(&last["metadata"]));
             }
             remaining += 1;
             continue;
         }
-        items.push(as_version(o, &ctx.ty));
+        items.push(o);
     }
     let rv = rv.to_string();
-    let out = match ctx.output() {
-        Output::Table => hooks::table(ctx, &items, &rv, next.as_deref()),
-        output => {
-            let mut meta = json!({"resourceVersion": rv});
-            if let Some(n) = &next {
-                meta["continue"] = json!(n);
-                meta["remainingItemCount"] = json!(remaining);
-            }
-            let (api_version, kind, items) = if output == Output::Metadata {
-                (
-                    "meta.k8s.io/v1".to_string(),
-                    "PartialObjectMetadataList".to_string(),
-                    items.iter().map(hooks::partial_metadata).collect(),
-                )
-            } else {
-                (ctx.ty.api_version(), format!("{}List", ctx.ty.kind), items)
-            };
-            json!({"apiVersion": api_version, "kind": kind, "metadata": meta, "items": items})
-        }
+    let output = ctx.output();
+    if output == Output::Table {
+        let items: Vec<Value> = items.iter().map(|o| as_version(o, &ctx.ty)).collect();
+        let out = hooks::table(ctx, &items, &rv, next.as_deref());
+        return Ok(json_response(StatusCode::OK, &out));
+    }
+    let mut meta = json!({"resourceVersion": rv});
+    if let Some(n) = &next {
+        meta["continue"] = json!(n);
+        meta["remainingItemCount"] = json!(remaining);
+    }
+    let (api_version, kind) = if output == Output::Metadata {
+        ("meta.k8s.io/v1".to_string(), "PartialObjectMetadataList".to_string())
+    } else {
+        (ctx.ty.api_version(), format!("{}List", ctx.ty.kind))
     };
-    Ok(json_response(StatusCode::OK, &out))
+    // Written item by item: a list of 50,000 objects is never copied as a whole.
+    let mut body = Vec::with_capacity(256 + items.len() * 512);
+    let head = json!({"apiVersion": api_version, "kind": kind, "metadata": meta});
+    let head = serde_json::to_vec(&head).map_err(ApiError::internal)?;
+    body.extend_from_slice(&head[..head.len() - 1]);
+    body.extend_from_slice(b",\"items\":[");
+    let want = ctx.ty.api_version();
+    for (i, o) in items.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        let written = match output {
+            Output::Metadata => serde_json::to_writer(&mut body, &hooks::partial_metadata(o)),
+            _ if o["apiVersion"].as_str() == Some(want.as_str()) => serde_json::to_writer(&mut body, &**o),
+            _ => serde_json::to_writer(&mut body, &as_version(o, &ctx.ty)),
+        };
+        written.map_err(ApiError::internal)?;
+    }
+    body.extend_from_slice(b"]}");
+    Ok(super::bytes_response(StatusCode::OK, body))
 }
 
 fn encode_continue(meta: &Value) -> String {

@@ -36,6 +36,7 @@ mod validate_cluster;
 mod validate_core;
 mod validate_pod;
 pub mod validate_update;
+mod validate_volume;
 
 pub use defaults::{DefaultsContext, apply_defaults, carry_over_allocations};
 pub use defaults_pod::{default_container, default_pod_spec, default_pull_policy};

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use super::field::{FieldError, FieldValue, aggregate};
 use super::names;
 use super::validate_pod::{validate_pod_spec, validate_workload};
-use super::{validate_cluster, validate_core};
+use super::{validate_cluster, validate_core, validate_volume};
 
 /// An object the apiserver would refuse, with every field error found.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -110,6 +110,19 @@ pub(crate) fn validate_errors(api_version: &str, kind: &str, obj: &Value) -> Vec
         | ("batch", "Job" | "CronJob")
         | ("", "ReplicationController") => validate_workload(kind, obj, &mut errs),
         ("", "Service") => validate_core::validate_service(spec, &mut errs),
+        ("", "PersistentVolumeClaim") => {
+            validate_volume::validate_pvc_spec(spec, "spec", &mut errs)
+        }
+        ("policy", "PodDisruptionBudget") => {
+            let set = |k: &str| spec.get(k).is_some_and(|v| !v.is_null());
+            if set("minAvailable") && set("maxUnavailable") {
+                errs.push(FieldError::invalid(
+                    "spec",
+                    FieldValue::Raw("policy.PodDisruptionBudgetSpec{...}".to_owned()),
+                    "minAvailable and maxUnavailable cannot be both set",
+                ));
+            }
+        }
         ("", "ConfigMap") => validate_core::validate_data_keys(obj, &mut errs),
         ("", "Secret") => {
             validate_core::validate_data_keys(obj, &mut errs);

@@ -8,7 +8,8 @@ use super::names;
 use super::quantity::Quantity;
 use super::selector::LabelSelector;
 use super::validate::{int_at, push_invalid, str_at, validate_labels};
-use super::validate_core::validate_protocol;
+use super::validate_core::{validate_port_num_or_name, validate_protocol};
+use super::validate_volume::validate_volume_source;
 
 const CONTAINER_LISTS: [&str; 3] = ["containers", "initContainers", "ephemeralContainers"];
 
@@ -37,6 +38,7 @@ pub fn validate_pod_spec(spec: &Value, path: &str, _is_pod: bool, errs: &mut Vec
             ));
         }
         volumes.push(name);
+        validate_volume_source(v, &index(&child(path, "volumes"), i), errs);
     }
     let mut all_names: Vec<&str> = Vec::new();
     for list in CONTAINER_LISTS {
@@ -185,6 +187,15 @@ fn validate_container<'a>(
         }
         mount_paths.push(mount_path);
     }
+    for (probe, liveness_like) in [
+        ("livenessProbe", true),
+        ("readinessProbe", false),
+        ("startupProbe", true),
+    ] {
+        if let Some(p) = c.get(probe).filter(|p| !p.is_null()) {
+            validate_probe(p, &child(path, probe), liveness_like, errs);
+        }
+    }
     validate_resources(c, &child(path, "resources"), errs);
     let pull = str_at(c, &["imagePullPolicy"]);
     match pull {
@@ -195,6 +206,41 @@ fn validate_container<'a>(
             FieldValue::Str(other.to_owned()),
             &["Always", "IfNotPresent", "Never"],
         )),
+    }
+}
+
+/// A probe has exactly one handler; liveness and startup probes need `successThreshold: 1`.
+fn validate_probe(p: &Value, path: &str, liveness_like: bool, errs: &mut Vec<FieldError>) {
+    let handlers: Vec<&str> = ["exec", "httpGet", "tcpSocket", "grpc"]
+        .into_iter()
+        .filter(|h| p.get(*h).is_some_and(|v| !v.is_null()))
+        .collect();
+    match handlers.as_slice() {
+        [] => errs.push(FieldError::required(path, "must specify a handler type")),
+        [_] => {}
+        [_, rest @ ..] => {
+            for h in rest {
+                errs.push(FieldError::forbidden(
+                    child(path, h),
+                    "may not specify more than 1 handler type",
+                ));
+            }
+        }
+    }
+    if let Some(port) = p.pointer("/httpGet/port") {
+        validate_port_num_or_name(Some(port), &child(path, "httpGet.port"), errs);
+    }
+    if let Some(port) = p.pointer("/tcpSocket/port") {
+        validate_port_num_or_name(Some(port), &child(path, "tcpSocket.port"), errs);
+    }
+    if liveness_like {
+        if let Some(n) = int_at(p, "successThreshold").filter(|n| *n != 1) {
+            errs.push(FieldError::invalid(
+                child(path, "successThreshold"),
+                FieldValue::Int(n),
+                "must be 1",
+            ));
+        }
     }
 }
 
@@ -412,6 +458,16 @@ pub fn validate_workload(kind: &str, obj: &Value, errs: &mut Vec<FieldError>) {
     }
     if kind == "Deployment" {
         validate_deployment_strategy(spec, errs);
+    }
+    if kind == "StatefulSet" {
+        for (i, t) in array(spec, "volumeClaimTemplates").iter().enumerate() {
+            let tp = index("spec.volumeClaimTemplates", i);
+            super::validate_volume::validate_pvc_spec(
+                t.get("spec").unwrap_or(&Value::Null),
+                &child(&tp, "spec"),
+                errs,
+            );
+        }
     }
 }
 
