@@ -148,7 +148,8 @@ impl<'a> TypeRef<'a> {
     pub(crate) fn empty_object(&self) -> Value {
         let mut obj = json!({});
         if let TypeRef::Builtin(n) = self {
-            obj = json!({"metadata": {"creationTimestamp": null}});
+            obj = empty_struct(n, 0);
+            obj["metadata"] = json!({"creationTimestamp": null});
             for f in ["spec", "status"] {
                 if let Some(child) = n.field(f).filter(|c| c.shape() == Shape::Object) {
                     obj[f] = empty_struct(&child, 0);
@@ -161,6 +162,28 @@ impl<'a> TypeRef<'a> {
 
 /// Non-pointer struct fields of built-in types that an empty Go value still writes.
 const NON_POINTER_STRUCTS: &[(&str, &[&str])] = &[
+    ("io.k8s.api.rbac.v1.RoleBinding", &["roleRef"]),
+    ("io.k8s.api.rbac.v1.ClusterRoleBinding", &["roleRef"]),
+    (
+        "io.k8s.api.core.v1.PersistentVolumeClaimSpec",
+        &["resources"],
+    ),
+    (
+        "io.k8s.api.core.v1.NodeStatus",
+        &["daemonEndpoints", "nodeInfo"],
+    ),
+    (
+        "io.k8s.api.core.v1.NodeDaemonEndpoints",
+        &["kubeletEndpoint"],
+    ),
+    (
+        "io.k8s.api.autoscaling.v1.HorizontalPodAutoscalerSpec",
+        &["scaleTargetRef"],
+    ),
+    (
+        "io.k8s.api.autoscaling.v2beta2.HorizontalPodAutoscalerSpec",
+        &["scaleTargetRef"],
+    ),
     (
         "io.k8s.api.apps.v1.DeploymentSpec",
         &["strategy", "template"],
@@ -566,6 +589,8 @@ mod tests {
         assert!(e["spec"]["template"]["spec"].is_object(), "{e}");
         assert!(e["spec"]["strategy"].is_object(), "{e}");
         assert!(e["status"].is_object(), "{e}");
+        let rb = TypeRef::builtin("rbac.authorization.k8s.io/v1", "RoleBinding").expect("built in");
+        assert!(rb.empty_object()["roleRef"].is_object());
         let cm = TypeRef::builtin("v1", "ConfigMap").expect("ConfigMap is built in");
         assert_eq!(
             cm.empty_object(),
