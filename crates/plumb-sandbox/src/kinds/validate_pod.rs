@@ -233,14 +233,12 @@ fn validate_probe(p: &Value, path: &str, liveness_like: bool, errs: &mut Vec<Fie
     if let Some(port) = p.pointer("/tcpSocket/port") {
         validate_port_num_or_name(Some(port), &child(path, "tcpSocket.port"), errs);
     }
-    if liveness_like {
-        if let Some(n) = int_at(p, "successThreshold").filter(|n| *n != 1) {
-            errs.push(FieldError::invalid(
-                child(path, "successThreshold"),
-                FieldValue::Int(n),
-                "must be 1",
-            ));
-        }
+    if liveness_like && let Some(n) = int_at(p, "successThreshold").filter(|n| *n != 1) {
+        errs.push(FieldError::invalid(
+            child(path, "successThreshold"),
+            FieldValue::Int(n),
+            "must be 1",
+        ));
     }
 }
 

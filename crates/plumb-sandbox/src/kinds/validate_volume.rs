@@ -51,13 +51,13 @@ pub(crate) fn validate_volume_source(v: &Value, path: &str, errs: &mut Vec<Field
     match present.as_slice() {
         [] => errs.push(FieldError::required(path, "must specify a volume type")),
         [(source, needed)] => {
-            if let Some(field_name) = needed {
-                if str_at(v, &[source, field_name]).is_empty() {
-                    errs.push(FieldError::required(
-                        child(&child(path, source), field_name),
-                        "",
-                    ));
-                }
+            if let Some(field_name) = needed
+                && str_at(v, &[source, field_name]).is_empty()
+            {
+                errs.push(FieldError::required(
+                    child(&child(path, source), field_name),
+                    "",
+                ));
             }
         }
         [_, rest @ ..] => {
