@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::confine::{Root, slash_path};
 use crate::error::{RenderError, Result};
 use crate::glob::Glob;
-use crate::{DirectoryOptions, Limits, yaml};
+use crate::{DirectoryOptions, Limits, Origin, yaml};
 
 /// A manifest file to read: where it is and how users name it.
 struct Manifest {
@@ -27,7 +27,7 @@ pub(crate) fn render(
     app_dir: &Path,
     opts: &DirectoryOptions,
     limits: &Limits,
-) -> Result<Vec<Value>> {
+) -> Result<Vec<(Value, Origin)>> {
     let include = compile("include", opts.include.as_deref())?;
     let exclude = compile("exclude", opts.exclude.as_deref())?;
     let mut files = Vec::new();

@@ -82,6 +82,20 @@ pub enum RenderError {
         /// What is wrong (`no kind`, `no metadata.name`, ...).
         problem: String,
     },
+    /// The same object is declared twice.
+    #[error("{path}:{line}: document {index}: {object} is already declared at {first}")]
+    Duplicate {
+        /// The file of the second declaration.
+        path: String,
+        /// Its line.
+        line: u64,
+        /// Its document index.
+        index: usize,
+        /// `Kind/name`.
+        object: String,
+        /// Where it was declared first.
+        first: String,
+    },
     /// The render produced more than [`crate::Limits::max_objects`] objects.
     #[error("{path}: more than {limit} objects")]
     TooManyObjects {

@@ -9,14 +9,14 @@ use serde_json::Value;
 
 use crate::confine::Root;
 use crate::error::{RenderError, Result};
-use crate::{KustomizeOverrides, Limits, yaml};
+use crate::{KustomizeOverrides, Limits, Origin, yaml};
 
 pub(crate) fn render(
     root: &Root,
     app_dir: &Path,
     overrides: Option<&KustomizeOverrides>,
     limits: &Limits,
-) -> Result<Vec<Value>> {
+) -> Result<Vec<(Value, Origin)>> {
     let app = root.relative(app_dir);
     let opts = plumb_kustomize::Options {
         reorder: plumb_kustomize::Reorder::Legacy,

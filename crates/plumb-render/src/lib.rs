@@ -108,8 +108,32 @@ pub struct Rendered {
     /// The objects, in file order (sorted paths, then document order) or in the order
     /// `kustomize build` prints them.
     pub objects: Vec<Value>,
+    /// Where each object comes from, index for index with `objects`.
+    pub origins: Vec<Origin>,
     /// How they were produced.
     pub source: SourceKind,
+}
+
+/// Where an object was read: for messages that point users at the line to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file relative to the repository (for Kustomize, the application path and
+    /// ` (kustomize build output)`).
+    pub file: String,
+    /// 1-based line where the object's document starts.
+    pub line: u64,
+    /// 1-based index of the document in the file.
+    pub document: usize,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{} (document {})",
+            self.file, self.line, self.document
+        )
+    }
 }
 
 /// Renders an application path with the default [`Limits`].
@@ -122,18 +146,45 @@ pub fn render(req: &RenderRequest) -> Result<Rendered> {
 pub fn render_with_limits(req: &RenderRequest, limits: &Limits) -> Result<Rendered> {
     let root = confine::Root::new(req.repo_root)?;
     let app_dir = root.app_dir(req.path)?;
-    if plumb_kustomize::has_kustomization(&app_dir) {
-        let objects = kustomize::render(&root, &app_dir, req.kustomize, limits)?;
-        tracing::debug!(objects = objects.len(), "rendered kustomization");
-        return Ok(Rendered {
-            objects,
-            source: SourceKind::Kustomize,
-        });
-    }
-    let objects = directory::render(&root, &app_dir, &req.directory, limits)?;
-    tracing::debug!(objects = objects.len(), "rendered directory");
+    let (found, source) = if plumb_kustomize::has_kustomization(&app_dir) {
+        let found = kustomize::render(&root, &app_dir, req.kustomize, limits)?;
+        (found, SourceKind::Kustomize)
+    } else {
+        let found = directory::render(&root, &app_dir, &req.directory, limits)?;
+        (found, SourceKind::Directory)
+    };
+    refuse_duplicates(&found)?;
+    let (objects, origins): (Vec<Value>, Vec<Origin>) = found.into_iter().unzip();
+    tracing::debug!(objects = objects.len(), ?source, "rendered");
     Ok(Rendered {
         objects,
-        source: SourceKind::Directory,
+        origins,
+        source,
     })
+}
+
+/// The same object (group, kind, namespace, name) declared twice is ambiguous desired
+/// state: refused, naming both places.
+fn refuse_duplicates(found: &[(Value, Origin)]) -> Result<()> {
+    let mut seen: std::collections::HashMap<[&str; 4], &Origin> = std::collections::HashMap::new();
+    for (obj, origin) in found {
+        let text = |p: &str| obj.pointer(p).and_then(Value::as_str).unwrap_or("");
+        let group = text("/apiVersion").rsplit_once('/').map_or("", |(g, _)| g);
+        let id = [
+            group,
+            text("/kind"),
+            text("/metadata/namespace"),
+            text("/metadata/name"),
+        ];
+        if let Some(first) = seen.insert(id, origin) {
+            return Err(RenderError::Duplicate {
+                path: origin.file.clone(),
+                line: origin.line,
+                index: origin.document,
+                object: format!("{}/{}", id[1], id[3]),
+                first: first.to_string(),
+            });
+        }
+    }
+    Ok(())
 }

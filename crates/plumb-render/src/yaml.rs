@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
-use crate::Limits;
 use crate::error::{RenderError, Result};
+use crate::{Limits, Origin};
 
 /// One document of a multi-document YAML stream.
 struct Document<'a> {
@@ -87,7 +87,7 @@ pub(crate) fn parse_manifests(
     text: &str,
     json: bool,
     limits: &Limits,
-) -> Result<Vec<Value>> {
+) -> Result<Vec<(Value, Origin)>> {
     let mut out = Vec::new();
     if json {
         let value: Value = serde_json::from_str(text).map_err(|e| RenderError::Syntax {
@@ -171,8 +171,13 @@ fn push_objects(
     index: usize,
     line: u64,
     value: Value,
-    out: &mut Vec<Value>,
+    out: &mut Vec<(Value, Origin)>,
 ) -> Result<()> {
+    let origin = || Origin {
+        file: path.to_string(),
+        line,
+        document: index,
+    };
     let invalid = |problem: String| RenderError::InvalidObject {
         path: path.into(),
         line,
@@ -196,13 +201,13 @@ fn push_objects(
         };
         for (i, item) in items.into_iter().enumerate() {
             check_object(&item).map_err(|p| invalid(format!("items[{i}]: {p}")))?;
-            out.push(item);
+            out.push((item, origin()));
         }
         return Ok(());
     }
     let value = Value::Object(map);
     check_object(&value).map_err(invalid)?;
-    out.push(value);
+    out.push((value, origin()));
     Ok(())
 }
 

@@ -249,3 +249,25 @@ fn a_kustomization_reading_outside_the_repo_fails_naming_the_app_path() {
         "{text}"
     );
 }
+
+#[test]
+fn an_object_declared_twice_is_refused_naming_both_places() {
+    let err = render_dir("duplicate", DirectoryOptions::default()).expect_err("duplicate");
+    assert_eq!(
+        err.to_string(),
+        "duplicate/b.yaml:6: document 2: ConfigMap/settings is already declared at duplicate/a.yaml:1 (document 1)"
+    );
+}
+
+#[test]
+fn origins_point_at_each_objects_file_line_and_document() {
+    let r = render_dir("multi-doc", DirectoryOptions::default()).expect("renders");
+    let origins: Vec<String> = r.origins.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        origins,
+        [
+            "multi-doc/app.yaml:1 (document 1)",
+            "multi-doc/app.yaml:19 (document 3)"
+        ]
+    );
+}
