@@ -129,6 +129,10 @@ fn strip(managed: &mut Managed, id: &ManagerId) {
 /// As the API server does, managedFields sent in `new` replace the stored ones (`[]`
 /// or `[{}]` clears them), except through a subresource; an existing object without
 /// managedFields stays untracked.
+///
+/// The API server records a write before its strategy runs: pass `new` as the request
+/// made it (decoded and defaulted), before server-set fields (generation, status
+/// resets, namespace finalizers) are filled in, or those fields become the writer's.
 pub fn update(
     old: Option<&Value>,
     new: &Value,
