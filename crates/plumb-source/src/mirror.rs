@@ -101,6 +101,7 @@ impl Mirror {
             })
         });
         let has_identity = identity.is_some();
+        let host = self.url.host().to_owned();
         let failed = |err: &gix::Error| {
             let unauthenticated = err.classify().is_unauthenticated();
             let message = if unauthenticated && !has_identity {
@@ -127,7 +128,8 @@ impl Mirror {
             .with_credentials(move |action| {
                 use gix::credentials::helper::Action;
                 match (action, &identity) {
-                    (Action::Get(ctx), Some(account)) => {
+                    // Only for the host we were given: a redirect elsewhere gets nothing.
+                    (Action::Get(ctx), Some(account)) if asks_for_host(&ctx, &host) => {
                         Ok(Some(gix::credentials::protocol::Outcome {
                             identity: gix::sec::identity::Account {
                                 username: account.username.clone(),
@@ -237,6 +239,17 @@ fn remote_refs(advertised: &[gix::protocol::handshake::Ref]) -> RemoteRefs {
         }
     }
     refs
+}
+
+/// Whether a credentials request is for `host` (`host[:port]`): by its
+/// `host` field, or else the host of its `url`.
+fn asks_for_host(ctx: &gix::credentials::protocol::Context, host: &str) -> bool {
+    let url = ctx.url.as_ref().map(|u| u.to_string());
+    let asked = ctx
+        .host
+        .clone()
+        .or_else(|| url.as_deref().map(|u| crate::url::url_host(u).to_owned()));
+    asked.is_some_and(|h| h.eq_ignore_ascii_case(host))
 }
 
 /// The messages of `err` and its causes joined by `: `, repetitions dropped.

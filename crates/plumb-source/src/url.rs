@@ -150,11 +150,23 @@ impl RepoUrl {
         }
     }
 
+    /// `host[:port]` of the fetch URL (empty for `file://`).
+    pub fn host(&self) -> &str {
+        url_host(&self.fetch_url)
+    }
+
     /// Directory name of the mirror: hex of the SHA-256 of the normalised URL, shortened.
     pub fn cache_name(&self) -> String {
         let digest = Sha256::digest(self.key.as_bytes());
         hex::encode(&digest[..16])
     }
+}
+
+/// `host[:port]` of `scheme://[user@]host[:port]/…` (empty if there is no `://`).
+pub(crate) fn url_host(url: &str) -> &str {
+    let rest = url.split_once("://").map_or("", |(_, r)| r);
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    authority.rsplit_once('@').map_or(authority, |(_, h)| h)
 }
 
 /// `user@host:path` → (`user@host`, `path`), if `url` has that shape.
@@ -301,11 +313,14 @@ mod tests {
     fn parsing_moves_http_credentials_out_of_the_fetch_url() {
         let u = RepoUrl::parse("https://bot:s3cret@Example.com/org/repo").expect("valid URL");
         assert_eq!(u.fetch_url, "https://example.com/org/repo");
+        assert_eq!(u.host(), "example.com");
         assert_eq!(
             u.userinfo,
             Some(("bot".into(), Some(Secret::new("s3cret"))))
         );
         assert!(!format!("{u:?}").contains("s3cret"));
+        let u = RepoUrl::parse("http://127.0.0.1:8080/r").expect("valid URL");
+        assert_eq!(u.host(), "127.0.0.1:8080");
     }
 
     #[test]
