@@ -134,3 +134,39 @@ impl fmt::Display for Conflicts {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::path::PathElement;
+    use serde_json::json;
+
+    fn f(name: &str) -> PathElement {
+        PathElement::Field(name.into())
+    }
+
+    /// structured-merge-diff merge/conflict_test.go (TestNewFromSets), with the API
+    /// server's prefix: managers sorted, each manager's members before its children.
+    #[test]
+    fn conflicts_group_by_manager_and_list_members_before_children() {
+        let key = PathElement::Key(vec![("id".into(), json!(2)), ("key".into(), json!("a"))]);
+        let bob = Set::from_paths([
+            [f("key")].as_slice(),
+            [f("list"), key.clone(), f("id")].as_slice(),
+        ]);
+        let alice = Set::from_paths([
+            [f("value")].as_slice(),
+            [f("list"), key.clone(), f("key")].as_slice(),
+        ]);
+        let mut sets = BTreeMap::new();
+        sets.insert(ManagerId::new("Bob", Operation::Apply, "v1", ""), bob);
+        sets.insert(ManagerId::new("Alice", Operation::Apply, "v1", ""), alice);
+        let c = Conflicts::from_sets(&sets);
+        assert_eq!(
+            c.to_string(),
+            "Apply failed with 4 conflicts: conflicts with \"Alice\":\n- .value\n- .list[id=2,key=\"a\"].key\nconflicts with \"Bob\":\n- .key\n- .list[id=2,key=\"a\"].id"
+        );
+        assert_eq!(c.len(), 4);
+        assert_eq!(c.0[0].cause_message(), "conflict with \"Alice\"");
+    }
+}

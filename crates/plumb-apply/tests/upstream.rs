@@ -238,4 +238,5 @@ fixture_tests! {
     duplicated_keys_in_live_objects_are_owned_as_a_whole_as_upstream => "duplicates.yaml",
     kubectl_takes_over_what_its_client_side_apply_last_applied_as_upstream => "last_applied.yaml",
     missing_key_fields_take_their_defaults_as_upstream => "default_keys.yaml",
+    unknown_and_schemaless_fields_are_tracked_as_upstream => "preserve_unknown.yaml",
 }
