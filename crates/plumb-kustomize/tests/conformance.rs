@@ -522,8 +522,8 @@ fn conformance() {
     let mut failing_now: Vec<String> = Vec::new();
     let mut report = String::new();
 
-    for case in &cases {
-        let failure = match load_spec(case) {
+    let run_case = |case: &Case| -> Option<String> {
+        match load_spec(case) {
             Err(e) => Some(format!("bad case: {e}")),
             Ok(spec) => {
                 let outcome = if in_process {
@@ -533,7 +533,45 @@ fn conformance() {
                 };
                 judge(&spec, outcome)
             }
-        };
+        }
+    };
+    // Children run a few at a time (`PLUMB_CONFORMANCE_JOBS`, default: available cores, at most
+    // 4); in-process runs stay sequential.
+    let jobs = if in_process {
+        1
+    } else {
+        std::env::var("PLUMB_CONFORMANCE_JOBS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1)
+                    .min(4)
+            })
+            .max(1)
+    };
+    let results: Vec<std::sync::Mutex<Option<Option<String>>>> =
+        cases.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(case) = cases.get(i) else { break };
+                    let failure = run_case(case);
+                    *results[i].lock().unwrap() = Some(failure);
+                }
+            });
+        }
+    });
+
+    for (case, result) in cases.iter().zip(results) {
+        let failure = result
+            .into_inner()
+            .unwrap()
+            .unwrap_or_else(|| Some("case was not run".to_string()));
         let listed = known.iter().any(|k| k == &case.name);
         match (failure, listed) {
             (None, false) => passed += 1,
