@@ -57,6 +57,14 @@ fn child_schema<'a>(schema: Option<Node<'a>>, key: &str) -> Option<Node<'a>> {
     }
 }
 
+/// Fields the API server allocates when they are left empty (`clusterIP: ""`,
+/// `nodePort: 0`): an empty desired value keeps the allocation, it is not drift.
+const ALLOCATED: [&str; 4] = ["clusterIP", "clusterIPs", "nodePort", "healthCheckNodePort"];
+
+fn is_allocated(path: &[PathSegment]) -> bool {
+    matches!(path.last(), Some(PathSegment::Field(f)) if ALLOCATED.contains(&f.as_str()))
+}
+
 /// Whether a desired value is what Go's `omitempty` drops: absent live equals it.
 pub(crate) fn is_empty(v: &Value) -> bool {
     match v {
@@ -84,6 +92,7 @@ fn value(
     };
     match (desired, live) {
         (Value::Null, _) => {}
+        (d, _) if is_empty(d) && is_allocated(path) => {}
         (Value::Object(d), Value::Object(l)) => {
             for (k, dv) in d {
                 let cs = child_schema(schema, k).or_else(|| guess_child(schema, k, dv));
@@ -313,6 +322,17 @@ mod tests {
     fn zero_values_in_desired_equal_absent_live_fields() {
         let desired = json!({"spec": {"hostNetwork": false, "args": [], "x": {}, "n": 0}});
         assert!(compare(&desired, &json!({"spec": {}}), None).is_empty());
+    }
+
+    #[test]
+    fn empty_allocated_fields_keep_the_servers_allocation() {
+        let desired = json!({"spec": {"clusterIP": "", "ports": [{"port": 80, "nodePort": 0}]}});
+        let live = json!({"spec": {"clusterIP": "10.96.0.7",
+            "ports": [{"port": 80, "protocol": "TCP", "nodePort": 30080}]}});
+        let svc = plumb_schema::builtin().root("v1", "Service");
+        assert!(compare(&desired, &live, svc).is_empty());
+        let desired = json!({"spec": {"clusterIP": "10.96.0.8"}});
+        assert_eq!(compare(&desired, &live, svc).len(), 1);
     }
 
     #[test]

@@ -29,6 +29,7 @@ const TOOL_ANNOTATIONS: [&str; 2] = [
 /// The desired object as compared.
 pub(crate) fn desired(obj: &Value) -> Value {
     let mut v = common(obj);
+    drop_cluster_scoped_namespace(&mut v);
     if crate::redact::is_secret(&v) {
         fold_string_data(&mut v);
     }
@@ -60,6 +61,21 @@ fn common(obj: &Value) -> Value {
         }
     }
     v
+}
+
+/// A namespace on a cluster-scoped object (a `Namespace`, a `ClusterRole`) is ignored by
+/// the API server; live never has one.
+fn drop_cluster_scoped_namespace(v: &mut Value) {
+    let api_version = v
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let kind = v.get("kind").and_then(Value::as_str).unwrap_or_default();
+    if plumb_schema::builtin().namespaced(api_version, kind) == Some(false)
+        && let Some(Value::Object(meta)) = v.get_mut("metadata")
+    {
+        meta.shift_remove("namespace");
+    }
 }
 
 /// `stringData` wins over `data` for the same key, as the API server merges them.
@@ -100,6 +116,16 @@ mod tests {
                             "kubectl.kubernetes.io/last-applied-configuration": "{}"}},
             "status": {"replicas": 1}});
         assert_eq!(super::live(&live), json!({"metadata": {"name": "a"}}));
+    }
+
+    #[test]
+    fn a_namespace_on_a_cluster_scoped_object_is_dropped() {
+        let ns = json!({"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": "prod", "namespace": "argocd"}});
+        assert_eq!(desired(&ns)["metadata"], json!({"name": "prod"}));
+        let cm = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "c", "namespace": "prod"}});
+        assert_eq!(desired(&cm)["metadata"]["namespace"], "prod");
     }
 
     #[test]
