@@ -65,6 +65,20 @@ impl PushEvent {
     pub fn concerns(&self, repo_url: &str) -> bool {
         self.repo_urls.iter().any(|u| repo_urls_match(u, repo_url))
     }
+
+    /// Whether this push may move an Application's `targetRevision`.
+    ///
+    /// A branch or tag matches by short or full name; `HEAD` (or empty) may
+    /// be any branch, so every branch push counts; a SHA never moves.
+    pub fn affects_revision(&self, target_revision: &str) -> bool {
+        let rev = target_revision;
+        if rev.is_empty() || rev == "HEAD" {
+            return self.git_ref.starts_with("refs/heads/");
+        }
+        self.git_ref == rev
+            || self.git_ref.strip_prefix("refs/heads/") == Some(rev)
+            || self.git_ref.strip_prefix("refs/tags/") == Some(rev)
+    }
 }
 
 /// Why a webhook request produced no [`PushEvent`].
@@ -233,4 +247,32 @@ fn parse_push(provider: Provider, body: &[u8]) -> Result<PushEvent, WebhookError
         git_ref,
         after,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn push(git_ref: &str) -> PushEvent {
+        PushEvent {
+            provider: Provider::GitHub,
+            repo_urls: vec!["https://github.com/acme/deploy".into()],
+            git_ref: git_ref.into(),
+            after: None,
+        }
+    }
+
+    #[test]
+    fn a_push_affects_the_branch_or_tag_it_names_and_head() {
+        let main = push("refs/heads/main");
+        assert!(main.affects_revision("main"));
+        assert!(main.affects_revision("refs/heads/main"));
+        assert!(main.affects_revision("HEAD"));
+        assert!(main.affects_revision(""));
+        assert!(!main.affects_revision("dev"));
+        assert!(!main.affects_revision("0123456789abcdef0123456789abcdef01234567"));
+        let tag = push("refs/tags/v1");
+        assert!(tag.affects_revision("v1"));
+        assert!(!tag.affects_revision("HEAD"));
+    }
 }
