@@ -103,6 +103,7 @@ pub fn apply_defaults(
             }
         }
         ("", "LimitRange") => {
+            defaults_core::limit_range(root);
             if let Some(spec) = existing_obj(root, "spec") {
                 for item in each_obj(spec, "limits") {
                     for k in [
@@ -122,6 +123,15 @@ pub fn apply_defaults(
                 canonicalize_resource_list(status.get_mut("capacity"));
                 canonicalize_resource_list(status.get_mut("allocatable"));
             }
+        }
+        ("networking.k8s.io", "IngressClass") => defaults_core::ingress_class(root),
+        ("storage.k8s.io", "StorageClass") => defaults_core::storage_class(root),
+        ("scheduling.k8s.io", "PriorityClass") => defaults_core::priority_class(root),
+        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration") => {
+            defaults_core::webhooks(root, false);
+        }
+        ("admissionregistration.k8s.io", "MutatingWebhookConfiguration") => {
+            defaults_core::webhooks(root, true);
         }
         ("apps", "Deployment") => deployment(root),
         ("apps", "ReplicaSet") => {

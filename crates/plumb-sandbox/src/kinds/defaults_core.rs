@@ -318,3 +318,81 @@ pub(crate) fn crd(root: &mut Map<String, Value>) {
     }
     default_val(spec, "conversion", json!({"strategy": "None"}));
 }
+
+/// `SetDefaults_IngressClass`: parameters are cluster-scoped unless said otherwise.
+pub(crate) fn ingress_class(root: &mut Map<String, Value>) {
+    if let Some(p) = existing_obj(root, "spec").and_then(|s| existing_obj(s, "parameters")) {
+        default_val(p, "scope", json!("Cluster"));
+    }
+}
+
+/// `SetDefaults_StorageClass`: `Delete` reclaim, `Immediate` binding.
+pub(crate) fn storage_class(root: &mut Map<String, Value>) {
+    default_val(root, "reclaimPolicy", json!("Delete"));
+    default_val(root, "volumeBindingMode", json!("Immediate"));
+}
+
+/// `SetDefaults_PriorityClass`.
+pub(crate) fn priority_class(root: &mut Map<String, Value>) {
+    default_val(root, "preemptionPolicy", json!("PreemptLowerPriority"));
+}
+
+/// Admission webhooks: failure and match policies, selectors, timeout, rule scope, service
+/// port, and (mutating) reinvocation policy.
+pub(crate) fn webhooks(root: &mut Map<String, Value>, mutating: bool) {
+    for w in each_obj(root, "webhooks") {
+        default_val(w, "failurePolicy", json!("Fail"));
+        default_val(w, "matchPolicy", json!("Equivalent"));
+        default_val(w, "namespaceSelector", json!({}));
+        default_val(w, "objectSelector", json!({}));
+        default_val(w, "timeoutSeconds", json!(10));
+        if mutating {
+            default_val(w, "reinvocationPolicy", json!("Never"));
+        }
+        for r in each_obj(w, "rules") {
+            default_val(r, "scope", json!("*"));
+        }
+        if let Some(svc) = existing_obj(w, "clientConfig").and_then(|c| existing_obj(c, "service"))
+        {
+            default_val(svc, "port", json!(443));
+        }
+    }
+}
+
+/// `SetDefaults_LimitRangeItem`: container limits default to `max`, requests to the
+/// default limit, then to `min`.
+pub(crate) fn limit_range(root: &mut Map<String, Value>) {
+    let Some(spec) = existing_obj(root, "spec") else {
+        return;
+    };
+    for item in each_obj(spec, "limits") {
+        if item.get("type").and_then(Value::as_str) != Some("Container") {
+            continue;
+        }
+        let max = item
+            .get("max")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let min = item
+            .get("min")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(default) = obj_mut(item, "default") {
+            for (k, v) in max {
+                default.entry(k).or_insert(v);
+            }
+        }
+        let default = item
+            .get("default")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(request) = obj_mut(item, "defaultRequest") {
+            for (k, v) in default.into_iter().chain(min) {
+                request.entry(k).or_insert(v);
+            }
+        }
+    }
+}

@@ -436,3 +436,44 @@ fn defaulting_twice_is_the_same_as_once() {
         assert_eq!(obj, once, "{kind}");
     }
 }
+
+#[test]
+fn storage_classes_delete_and_bind_immediately() {
+    let s = defaulted(
+        "storage.k8s.io/v1",
+        json!({"kind": "StorageClass", "provisioner": "x"}),
+    );
+    assert_eq!(s["reclaimPolicy"], "Delete");
+    assert_eq!(s["volumeBindingMode"], "Immediate");
+}
+
+#[test]
+fn webhooks_get_policies_selectors_and_port() {
+    let w = defaulted(
+        "admissionregistration.k8s.io/v1",
+        json!({"kind": "MutatingWebhookConfiguration", "webhooks": [{"name": "w.example.com",
+            "clientConfig": {"service": {"name": "s", "namespace": "n"}}, "rules": [{"operations": ["CREATE"]}]}]}),
+    );
+    let hook = &w["webhooks"][0];
+    assert_eq!(hook["failurePolicy"], "Fail");
+    assert_eq!(hook["matchPolicy"], "Equivalent");
+    assert_eq!(hook["namespaceSelector"], json!({}));
+    assert_eq!(hook["timeoutSeconds"], 10);
+    assert_eq!(hook["reinvocationPolicy"], "Never");
+    assert_eq!(hook["rules"][0]["scope"], "*");
+    assert_eq!(hook["clientConfig"]["service"]["port"], 443);
+}
+
+#[test]
+fn container_limit_ranges_derive_defaults_from_max_and_min() {
+    let l = defaulted(
+        "v1",
+        json!({"kind": "LimitRange", "spec": {"limits": [{"type": "Container", "max": {"cpu": "2"}, "min": {"memory": "64Mi"}}]}}),
+    );
+    let item = &l["spec"]["limits"][0];
+    assert_eq!(item["default"], json!({"cpu": "2"}));
+    assert_eq!(
+        item["defaultRequest"],
+        json!({"cpu": "2", "memory": "64Mi"})
+    );
+}
