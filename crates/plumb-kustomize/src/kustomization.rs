@@ -206,6 +206,11 @@ fn check_types(map: &crate::yaml::Mapping) -> Result<()> {
     for field in ["commonLabels", "commonAnnotations"] {
         match map.get(field) {
             Some(Node::Map(m)) => {
+                if let Some(k) = m.typed_keys.first() {
+                    return Err(Error::msg(format!(
+                        "{field}: key {k:?} is not a string: json: unsupported type: map[interface {{}}]interface {{}}"
+                    )));
+                }
                 for (_, v) in m.iter() {
                     if !matches!(json_type(v), "string" | "null") {
                         return Err(type_error(field, v));

@@ -18,6 +18,12 @@ pub fn render(res: &[Resource]) -> Result<String> {
             out.push_str("---\n");
         }
         let node = normalized(r);
+        if let Some(path) = control_char_path(&node, &mut Vec::new()) {
+            bail!(
+                "{}: {path}: yaml: control characters are not allowed",
+                r.id().display()
+            );
+        }
         let text = to_yaml(&node).map_err(|e| Error::msg(format!("{}: {e}", r.id().display())))?;
         out.push_str(&text);
     }
@@ -79,4 +85,31 @@ pub fn build_metadata(res: &mut [Resource], k: &Kustomization) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Characters go-yaml's reader refuses once `encoding/json` has written them unescaped.
+fn is_refused(c: char) -> bool {
+    matches!(c as u32, 0x7F..=0x84 | 0x86..=0x9F | 0xFFFE | 0xFFFF)
+}
+
+fn control_char_path(n: &Node, path: &mut Vec<String>) -> Option<String> {
+    match n {
+        Node::Scalar(s) => s.value.chars().any(is_refused).then(|| path.join(".")),
+        Node::Seq(items) => items.iter().enumerate().find_map(|(i, x)| {
+            path.push(i.to_string());
+            let r = control_char_path(x, path);
+            path.pop();
+            r
+        }),
+        Node::Map(m) => m.iter().find_map(|(k, v)| {
+            path.push(k.clone());
+            let r = if k.chars().any(is_refused) {
+                Some(path.join("."))
+            } else {
+                control_char_path(v, path)
+            };
+            path.pop();
+            r
+        }),
+    }
 }

@@ -209,8 +209,13 @@ impl Ctx<'_> {
             })?;
         }
         for (i, entry) in k.items("patches").iter().enumerate() {
-            patch::apply_entry(res, self.loader, &k.dir, entry)
-                .map_err(|e| e.at_entry(format!("patches[{i}]")))?;
+            patch::apply_entry(res, self.loader, &k.dir, entry).map_err(|e| {
+                let at = match entry.str_at(&["path"]) {
+                    Some(p) => format!("patches[{i}] (path: {p})"),
+                    None => format!("patches[{i}]"),
+                };
+                e.at_entry(at)
+            })?;
         }
         if let Some(ns) = k.str_field("namespace") {
             transform::namespace(res, ns, &cfg.namespace, SubjectMode::DefaultOnly, false)?;
@@ -220,13 +225,16 @@ impl Ctx<'_> {
         let suffix = k.str_field("nameSuffix").unwrap_or("");
         transform::prefix_suffix(res, "", suffix, &cfg.name_suffix)?;
         let common = k.string_map("commonLabels");
-        transform::set_pairs(res, &common, &cfg.common_labels)?;
+        transform::set_pairs(res, &common, &cfg.common_labels)
+            .map_err(|e| e.at_entry("commonLabels"))?;
         for l in k.items("labels") {
             let entry = LabelEntry::from_node(l)?;
-            transform::set_pairs(res, &entry.pairs, &entry.specs(&cfg))?;
+            transform::set_pairs(res, &entry.pairs, &entry.specs(&cfg))
+                .map_err(|e| e.at_entry("labels"))?;
         }
         let annotations = k.string_map("commonAnnotations");
-        transform::set_pairs(res, &annotations, &cfg.common_annotations)?;
+        transform::set_pairs(res, &annotations, &cfg.common_annotations)
+            .map_err(|e| e.at_entry("commonAnnotations"))?;
         for (i, entry) in k.items("patchesJson6902").iter().enumerate() {
             patch::apply_json6902_entry(res, self.loader, &k.dir, entry)
                 .map_err(|e| e.at_entry(format!("patchesJson6902[{i}]")))?;

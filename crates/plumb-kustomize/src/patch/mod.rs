@@ -59,6 +59,9 @@ pub fn apply_text(
         .into_iter()
         .flatten()
         .collect();
+    if docs.is_empty() && target.is_none() {
+        bail!("must specify a target for JSON patch");
+    }
     if docs.len() == 1 && matches!(docs[0], Node::Seq(_)) {
         let Some(target) = target else {
             bail!("unable to apply JSON patch: a target is required");
@@ -137,6 +140,9 @@ pub fn apply_smp(r: &mut Resource, patch: &Node, options: PatchOptions) -> Resul
         if !options.allow_kind_change {
             m.insert("kind", Node::string(r.kind().to_string()));
         }
+    }
+    if let Some(e) = smp::kind_conflict(&r.node, &patch, &mut Vec::new()) {
+        bail!("{e}");
     }
     let schema = plumb_schema::builtin().root(r.api_version(), r.kind());
     r.remember_id();

@@ -17,6 +17,47 @@ pub fn merge(dest: Option<Node>, patch: &Node, schema: Option<Schema<'_>>) -> Op
     }
 }
 
+/// kyaml refuses to merge a mapping into a scalar and the reverse; this finds the
+/// first such field (a dotted path) and describes it as kyaml does.
+pub fn kind_conflict(dest: &Node, patch: &Node, path: &mut Vec<String>) -> Option<String> {
+    let kind = |n: &Node| match n {
+        Node::Map(_) => "MappingNode",
+        Node::Seq(_) => "SequenceNode",
+        Node::Scalar(_) => "ScalarNode",
+    };
+    if dest.is_null() || patch.is_null() {
+        return None;
+    }
+    match (dest, patch) {
+        (Node::Map(d), Node::Map(p)) => {
+            if directive(p).is_some() {
+                return None;
+            }
+            for (k, pv) in p.iter() {
+                if let Some(dv) = d.get(k) {
+                    path.push(k.clone());
+                    if let Some(e) = kind_conflict(dv, pv, path) {
+                        return Some(e);
+                    }
+                    path.pop();
+                }
+            }
+            None
+        }
+        (Node::Seq(_), Node::Seq(_)) | (Node::Scalar(_), Node::Scalar(_)) => None,
+        (d, p) => {
+            let contents = crate::yaml::to_yaml(p).unwrap_or_default();
+            Some(format!(
+                "{}: wrong node kind: expected {} but got {}: node contents:\n{}",
+                path.join("."),
+                kind(d),
+                kind(p),
+                contents.trim_end()
+            ))
+        }
+    }
+}
+
 fn directive(m: &Mapping) -> Option<&str> {
     m.get("$patch").and_then(Node::as_str)
 }
@@ -81,6 +122,14 @@ fn merge_list(dest: Option<Node>, patch: &[Node], schema: Option<Schema<'_>>) ->
         Some(Node::Seq(items)) => items,
         _ => Vec::new(),
     };
+    // A patch element with none of the merge keys matches every element in kyaml,
+    // which deletes them all.
+    if patch.iter().any(|p| {
+        p.as_map()
+            .is_some_and(|m| keys.iter().all(|k| m.get(k).is_none_or(Node::is_null)))
+    }) {
+        return Node::Seq(Vec::new());
+    }
     if keys.is_empty() {
         // A primitive list with a merge strategy (finalizers): union, patch first.
         let mut out: Vec<Node> = Vec::new();

@@ -132,6 +132,15 @@ pub fn set_pairs(
     if pairs.is_empty() {
         return Ok(());
     }
+    // kustomize writes these keys plain: one that reads as a boolean, number or null
+    // makes the object unprintable.
+    if let Some((k, _)) = pairs.iter().find(|(k, _)| {
+        crate::yaml::value::resolve_plain(k, false) != crate::yaml::value::Resolved::Str
+    }) {
+        crate::error::bail!(
+            "key {k:?} is not a string once set: json: unsupported type: map[interface {{}}]interface {{}}"
+        );
+    }
     for r in res.iter_mut() {
         let gvk = r.gvk();
         for fs in specs_for(specs, &gvk) {
@@ -210,17 +219,44 @@ impl LabelEntry {
 
 /// `replicas`: sets `spec/replicas` of the named workloads.
 pub fn replicas(res: &mut [Resource], name: &str, count: i64, specs: &[FieldSpec]) -> Result<()> {
+    let mut found = false;
     for r in res.iter_mut() {
         let gvk = r.gvk();
         if !r.all_ids().iter().any(|id| id.name == name) {
             continue;
         }
-        for fs in specs_for(specs, &gvk) {
+        let applicable = specs_for(specs, &gvk);
+        found |= !applicable.is_empty();
+        for fs in applicable {
             visit(&mut r.node, &fs.segments(), fs.create, &mut |n| {
                 *n = Node::int(count);
                 Ok(())
             })?;
         }
+    }
+    if !found {
+        let kinds: Vec<String> = specs
+            .iter()
+            .map(|s| {
+                let or = |v: &str, d: &str| {
+                    if v.is_empty() {
+                        d.to_string()
+                    } else {
+                        v.to_string()
+                    }
+                };
+                format!(
+                    "{}.{}.{}",
+                    s.gvk.kind,
+                    or(&s.gvk.version, "[noVer]"),
+                    or(&s.gvk.group, "[noGrp]")
+                )
+            })
+            .collect();
+        crate::error::bail!(
+            "resource with name {name} does not match a config with the following GVK [{}]",
+            kinds.join(" ")
+        );
     }
     Ok(())
 }

@@ -45,6 +45,9 @@ pub enum Node {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Mapping {
     pub entries: Vec<(String, Node)>,
+    /// Keys written plain that read as a non-string (`true`, `1`, `null`): kustomize
+    /// cannot print such a mapping.
+    pub typed_keys: Vec<String>,
 }
 
 impl Mapping {

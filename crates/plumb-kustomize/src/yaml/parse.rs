@@ -168,6 +168,13 @@ impl<'a> Builder<'a> {
                                 merges.push(value);
                                 continue;
                             }
+                            if s.style == Style::Plain
+                                && s.tag.is_none()
+                                && super::value::resolve_plain(&s.value, false)
+                                    != super::value::Resolved::Str
+                            {
+                                map.typed_keys.push(s.value.clone());
+                            }
                             s.value
                         }
                         _ => {

@@ -21,7 +21,7 @@ pub enum Out {
 
 /// Why a value cannot be printed (JSON has no NaN or infinity).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("json: unsupported value: {0}")]
+#[error("{0}")]
 pub struct Unsupported(pub String);
 
 /// Converts a node to its printed form.
@@ -30,6 +30,11 @@ pub fn to_out(node: &Node) -> Result<Out, Unsupported> {
         Node::Scalar(s) => scalar(s)?,
         Node::Seq(items) => Out::Seq(items.iter().map(to_out).collect::<Result<_, _>>()?),
         Node::Map(m) => {
+            if let Some(k) = m.typed_keys.iter().find(|k| m.contains(k)) {
+                return Err(Unsupported(format!(
+                    "key {k:?} is not a string: json: unsupported type: map[interface {{}}]interface {{}}"
+                )));
+            }
             let mut entries: Vec<(String, Out)> = m
                 .entries
                 .iter()
@@ -136,7 +141,7 @@ fn scalar(s: &Scalar) -> Result<Out, Unsupported> {
 /// A float after `encoding/json` and go-yaml v2: integral values print as integers.
 fn float_out(f: f64) -> Result<Out, Unsupported> {
     if !f.is_finite() {
-        return Err(Unsupported(format!("{f}")));
+        return Err(Unsupported(format!("json: unsupported value: {f}")));
     }
     if f.fract() == 0.0 && f.abs() < 1e21 {
         let i = f as i128;
