@@ -443,3 +443,27 @@ fn owner_references_and_selectors_are_atomic_as_in_kubernetes_1_32() {
         json!({"f:fieldRef": {}})
     );
 }
+
+/// `testdata/golden/*.yaml`: objects created by `kubectl create` and the entry real
+/// clusters record for them.
+#[test]
+fn creates_record_the_entries_real_clusters_show() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/golden");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).expect("golden dir") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let doc: Value = serde_saphyr::from_str(&text).expect("YAML");
+        let obj = &doc["object"];
+        let av = obj["apiVersion"].as_str().expect("apiVersion");
+        let ty = TypeRef::builtin(av, obj["kind"].as_str().expect("kind")).expect("built in");
+        let t1 = t(1);
+        let mgr = Manager::new("kubectl-create", av, &t1).with_reset_fields(&["status"]);
+        let out = update(None, obj, &mgr, ty).expect("creates");
+        let e = entries(&out);
+        assert_eq!(e.len(), 1, "{}: {out:#}", path.display());
+        assert_eq!(e[0]["fieldsV1"], doc["fieldsV1"], "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked >= 2);
+}
