@@ -125,6 +125,19 @@ pub struct FieldChange {
     pub live: Option<Value>,
 }
 
+impl FieldChange {
+    /// The field as drift messages name it: `replicas` for well-known top-level spec
+    /// scalars, else the dotted path.
+    pub fn name(&self) -> String {
+        output::field_name(&self.path)
+    }
+
+    /// The dotted path: `spec.template.spec.containers[name=app].image`.
+    pub fn dotted_path(&self) -> String {
+        path::dotted(&self.path)
+    }
+}
+
 /// The difference between one desired object and its live counterpart.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ObjectDiff {

@@ -51,6 +51,14 @@ fn kubectl_scale_reads_as_replicas_live_not_equal_desired() {
 }
 
 #[test]
+fn changes_name_their_field_for_messages_of_the_sync_loop() {
+    let d = diff_case("replicas-drift", &[]);
+    assert_eq!(d.changes[0].name(), "replicas");
+    assert_eq!(d.changes[0].dotted_path(), "spec.replicas");
+    assert_eq!(d.changes[0].desired, Some(Value::from(3)));
+}
+
+#[test]
 fn an_image_change_names_the_container_by_key() {
     assert_eq!(
         summary("image-drift"),
