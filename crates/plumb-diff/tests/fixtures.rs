@@ -302,3 +302,21 @@ fn kind_refs_name_the_group_unless_core() {
         "service/my-app"
     );
 }
+
+#[test]
+fn every_fixture_object_is_in_sync_with_itself() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .expect("testdata exists")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 16);
+    for case in cases {
+        for which in ["desired", "live"] {
+            let obj = load(&case, which);
+            let d = diff(&obj, Some(&obj), &DiffOptions::default());
+            assert!(d.in_sync(), "{case}/{which}: {}", d.summary("x"));
+        }
+    }
+}
