@@ -7,13 +7,19 @@ use std::path::Path;
 use plumb_diff::{DiffOptions, IgnoreRule, ObjectDiff, REDACTED, diff};
 use serde_json::Value;
 
-fn load(case: &str, which: &str) -> Value {
+fn load_all(case: &str, which: &str) -> Vec<Value> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("testdata")
         .join(case)
         .join(format!("{which}.yaml"));
     let text = std::fs::read_to_string(&path).expect("fixture files exist");
-    serde_saphyr::from_str(&text).expect("fixture files are valid YAML")
+    serde_saphyr::from_multiple(&text).expect("fixture files are valid YAML")
+}
+
+fn load(case: &str, which: &str) -> Value {
+    let mut docs = load_all(case, which);
+    assert_eq!(docs.len(), 1, "{case}/{which}.yaml holds one object");
+    docs.remove(0)
 }
 
 fn diff_case(case: &str, ignore: &[IgnoreRule]) -> ObjectDiff {
@@ -40,6 +46,18 @@ fn a_freshly_synced_deployment_with_server_defaults_is_in_sync() {
     let d = diff_case("in-sync-with-defaults", &[]);
     assert!(d.in_sync(), "{}", d.summary(DEPLOY));
     assert_eq!(d.unified(DEPLOY), "");
+}
+
+#[test]
+fn fifteen_kinds_created_through_the_sandbox_are_in_sync() {
+    let desired = load_all("many-kinds-from-the-sandbox", "desired");
+    let live = load_all("many-kinds-from-the-sandbox", "live");
+    assert_eq!(desired.len(), 15);
+    assert_eq!(desired.len(), live.len());
+    for (d, l) in desired.iter().zip(&live) {
+        let r = diff(d, Some(l), &DiffOptions::default());
+        assert!(r.in_sync(), "{}", r.summary(&plumb_diff::kind_ref(d)));
+    }
 }
 
 #[test]
@@ -314,9 +332,10 @@ fn every_fixture_object_is_in_sync_with_itself() {
     assert!(cases.len() >= 16);
     for case in cases {
         for which in ["desired", "live"] {
-            let obj = load(&case, which);
-            let d = diff(&obj, Some(&obj), &DiffOptions::default());
-            assert!(d.in_sync(), "{case}/{which}: {}", d.summary("x"));
+            for obj in load_all(&case, which) {
+                let d = diff(&obj, Some(&obj), &DiffOptions::default());
+                assert!(d.in_sync(), "{case}/{which}: {}", d.summary("x"));
+            }
         }
     }
 }
