@@ -339,3 +339,24 @@ fn every_fixture_object_is_in_sync_with_itself() {
         }
     }
 }
+
+#[test]
+fn route_weights_a_rollout_sets_are_drift_unless_ignored() {
+    let case = "virtualservice-weights-set-by-a-rollout";
+    let vs = "virtualservice.networking.istio.io/myapp";
+    assert_eq!(
+        diff_case(case, &[]).summary(vs),
+        format!(
+            "{vs} spec.http[0].route[0].weight 90 != 100; spec.http[0].route[1].weight 10 != 0"
+        )
+    );
+    let rule = |jq: &[&str], managers: &[&str]| IgnoreRule {
+        group: Some("networking.istio.io".into()),
+        kind: "VirtualService".into(),
+        jq_path_expressions: jq.iter().map(|s| s.to_string()).collect(),
+        managed_fields_managers: managers.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    assert!(diff_case(case, &[rule(&[".spec.http[].route[].weight"], &[])]).in_sync());
+    assert!(diff_case(case, &[rule(&[], &["plumb-rollout"])]).in_sync());
+}
