@@ -20,6 +20,8 @@ struct Manifest {
     real: PathBuf,
     repo_relative: String,
     json: bool,
+    /// A kustomization found below the application path: an error when read.
+    kustomization: bool,
 }
 
 pub(crate) fn render(
@@ -42,6 +44,15 @@ pub(crate) fn render(
         }
         if include.as_ref().is_some_and(|g| !g.matches(&app_relative)) {
             continue;
+        }
+        if manifest.kustomization {
+            return Err(RenderError::UnsupportedSource {
+                path: manifest.repo_relative,
+                problem: "a kustomization below the application path: directory \
+                          applications read plain manifests only (point the path at it, \
+                          or exclude it)"
+                    .to_string(),
+            });
         }
         let text = read(&manifest, limits, &mut total)?;
         let parsed = yaml::parse_manifests(&manifest.repo_relative, &text, manifest.json, limits)?;
@@ -118,6 +129,8 @@ fn push_manifest(
     if !(json || name.ends_with(".yaml") || name.ends_with(".yml")) {
         return;
     }
+    // Argo CD fails on these too: a directory application reads plain manifests only.
+    let kustomization = name == "kustomization.yaml" || name == "kustomization.yml";
     let app_relative = path
         .strip_prefix(app_dir)
         .map(slash_path)
@@ -128,6 +141,7 @@ fn push_manifest(
             real,
             repo_relative: root.relative(&path),
             json,
+            kustomization,
         },
     ));
 }

@@ -96,6 +96,15 @@ pub enum RenderError {
         /// Where it was declared first.
         first: String,
     },
+    /// The path is a kind of source plumb does not render (a Helm chart), or a plain
+    /// directory holds a kustomization below its root.
+    #[error("{path}: {problem}")]
+    UnsupportedSource {
+        /// The path or file.
+        path: String,
+        /// What is unsupported.
+        problem: String,
+    },
     /// The render produced more than [`crate::Limits::max_objects`] objects.
     #[error("{path}: more than {limit} objects")]
     TooManyObjects {

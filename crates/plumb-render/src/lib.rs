@@ -146,6 +146,12 @@ pub fn render(req: &RenderRequest) -> Result<Rendered> {
 pub fn render_with_limits(req: &RenderRequest, limits: &Limits) -> Result<Rendered> {
     let root = confine::Root::new(req.repo_root)?;
     let app_dir = root.app_dir(req.path)?;
+    if app_dir.join("Chart.yaml").is_file() {
+        return Err(RenderError::UnsupportedSource {
+            path: root.relative(&app_dir),
+            problem: "a Helm chart (Chart.yaml): Helm sources are not supported".to_string(),
+        });
+    }
     let (found, source) = if plumb_kustomize::has_kustomization(&app_dir) {
         let found = kustomize::render(&root, &app_dir, req.kustomize, limits)?;
         (found, SourceKind::Kustomize)

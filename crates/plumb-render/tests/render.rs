@@ -271,3 +271,29 @@ fn origins_point_at_each_objects_file_line_and_document() {
         ]
     );
 }
+
+#[test]
+fn a_kustomization_below_a_directory_app_is_refused_unless_excluded() {
+    let recurse = |exclude: Option<&str>| DirectoryOptions {
+        recurse: true,
+        include: None,
+        exclude: exclude.map(str::to_string),
+    };
+    let err = render_dir("nested-kustomization", recurse(None)).expect_err("kustomization");
+    assert!(
+        err.to_string()
+            .starts_with("nested-kustomization/base/kustomization.yaml: a kustomization below"),
+        "{err}"
+    );
+    let r = render_dir("nested-kustomization", recurse(Some("base/*"))).expect("renders");
+    assert_eq!(names(&r), ["ConfigMap/app"]);
+}
+
+#[test]
+fn a_helm_chart_is_refused_with_a_clear_message() {
+    let err = render_dir("helm-chart", DirectoryOptions::default()).expect_err("helm");
+    assert_eq!(
+        err.to_string(),
+        "helm-chart: a Helm chart (Chart.yaml): Helm sources are not supported"
+    );
+}
