@@ -236,6 +236,18 @@ impl ObjectDiff {
         output::summary(self, kind_ref)
     }
 
+    /// The desired object as compared: normalised, ignored fields removed, Secret values
+    /// redacted. For side-by-side views.
+    pub fn desired_view(&self) -> &Value {
+        &self.desired_view
+    }
+
+    /// The desired view with the live value of every changed field; `None` when there is
+    /// no live object.
+    pub fn live_view(&self) -> Option<&Value> {
+        self.live_view.as_ref()
+    }
+
     /// A unified diff of the live object (as far as desired specifies it) against the
     /// desired object, in YAML, for `plumb app diff`. Empty when in sync.
     pub fn unified(&self, kind_ref: &str) -> String {

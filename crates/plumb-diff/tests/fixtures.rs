@@ -181,6 +181,14 @@ fn secret_values_never_appear_in_summary_unified_diff_or_debug() {
         "secret/db-credentials data.password ++++++++ != ++++++++ (changed)"
     );
     assert!(d.unified("secret/db-credentials").contains(REDACTED));
+    assert_eq!(
+        d.desired_view()["data"]["password"],
+        plumb_diff::REDACTED_CHANGED
+    );
+    assert_eq!(
+        d.live_view().map(|l| &l["data"]["password"]),
+        Some(&Value::from(REDACTED))
+    );
 }
 
 #[test]

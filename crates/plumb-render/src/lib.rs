@@ -142,7 +142,7 @@ pub fn render(req: &RenderRequest) -> Result<Rendered> {
 }
 
 /// Renders an application path.
-#[tracing::instrument(level = "debug", skip_all, fields(path = req.path))]
+#[tracing::instrument(name = "render", level = "debug", skip_all, fields(path = req.path))]
 pub fn render_with_limits(req: &RenderRequest, limits: &Limits) -> Result<Rendered> {
     let root = confine::Root::new(req.repo_root)?;
     let app_dir = root.app_dir(req.path)?;
