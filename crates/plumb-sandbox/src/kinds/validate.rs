@@ -236,6 +236,19 @@ fn validate_object_meta(group: &str, kind: &str, obj: &Value, errs: &mut Vec<Fie
     let meta = obj.get("metadata").unwrap_or(&Value::Null);
     let name = str_at(meta, &["name"]);
     let generate_name = str_at(meta, &["generateName"]);
+    if !generate_name.is_empty() {
+        // As a prefix, a trailing dash is allowed (`maskTrailingDash`).
+        let masked = match generate_name.strip_suffix('-') {
+            Some(head) if !head.is_empty() => format!("{head}a"),
+            _ => generate_name.to_owned(),
+        };
+        push_invalid(
+            errs,
+            "metadata.generateName",
+            generate_name,
+            name_errors(group, kind, &masked),
+        );
+    }
     if name.is_empty() {
         if generate_name.is_empty() {
             errs.push(FieldError::required(

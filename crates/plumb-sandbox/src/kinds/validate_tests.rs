@@ -297,3 +297,17 @@ fn requests_may_not_exceed_limits() {
         "Pod \"p\" is invalid: spec.containers[0].resources.requests: Invalid value: \"1500m\": must be less than or equal to cpu limit of 1"
     );
 }
+
+#[test]
+fn generate_name_prefixes_may_end_with_a_dash() {
+    check(
+        "v1",
+        json!({"kind": "ConfigMap", "metadata": {"generateName": "web-", "namespace": "d"}}),
+    )
+    .unwrap();
+    let m = message(
+        "v1",
+        json!({"kind": "ConfigMap", "metadata": {"generateName": "Web-", "namespace": "d"}}),
+    );
+    assert!(m.starts_with("ConfigMap \"\" is invalid: metadata.generateName: Invalid value: \"Web-\": a lowercase RFC 1123 subdomain"));
+}
