@@ -2,59 +2,19 @@
 //! which lists are associative (and by which keys), which are sets, and which values
 //! are resource quantities.
 
-use plumb_schema::{Node, Shape};
 use serde_json::Value;
 
 use crate::FieldChange;
 use crate::path::PathSegment;
 use crate::quantity::Quantity;
-
-const QUANTITY: &str = "io.k8s.apimachinery.pkg.api.resource.Quantity";
-
-/// The schema of an object's kind, when `plumb-schema` knows it.
-pub(crate) fn schema_for(obj: &Value) -> Option<Node<'static>> {
-    let api_version = obj.get("apiVersion").and_then(Value::as_str)?;
-    let kind = obj.get("kind").and_then(Value::as_str)?;
-    let schema = plumb_schema::builtin();
-    schema.root(api_version, kind).or_else(|| {
-        // A version newer than the table (autoscaling/v2): the group's known version.
-        let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
-        schema.root_any_version(group, kind)
-    })
-}
+use crate::schema::{ListHint, Sch};
 
 /// Every field where live differs from desired (see the crate documentation).
-pub(crate) fn compare(
-    desired: &Value,
-    live: &Value,
-    schema: Option<Node<'static>>,
-) -> Vec<FieldChange> {
+pub(crate) fn compare(desired: &Value, live: &Value, schema: Option<Sch<'_>>) -> Vec<FieldChange> {
     let mut out = Vec::new();
     let mut path = Vec::new();
     value(desired, Some(live), schema, &mut path, &mut out);
     out
-}
-
-/// What a schema-less position probably is, from its field name (custom resources that
-/// embed pod templates, such as Argo Rollouts).
-fn guess_child(parent: Option<Node<'static>>, key: &str, child: &Value) -> Option<Node<'static>> {
-    if parent.is_some() {
-        return None;
-    }
-    if key == "template" && child.pointer("/spec/containers").is_some() {
-        return plumb_schema::builtin()
-            .root("v1", "PodTemplate")
-            .and_then(|n| n.field("template"));
-    }
-    None
-}
-
-fn child_schema<'a>(schema: Option<Node<'a>>, key: &str) -> Option<Node<'a>> {
-    let s = schema?;
-    match s.shape() {
-        Shape::Map => s.values(),
-        _ => s.field(key),
-    }
 }
 
 /// Fields the API server allocates when they are left empty (`clusterIP: ""`,
@@ -80,7 +40,7 @@ pub(crate) fn is_empty(v: &Value) -> bool {
 fn value(
     desired: &Value,
     live: Option<&Value>,
-    schema: Option<Node<'static>>,
+    schema: Option<Sch<'_>>,
     path: &mut Vec<PathSegment>,
     out: &mut Vec<FieldChange>,
 ) {
@@ -95,13 +55,12 @@ fn value(
         (d, _) if is_empty(d) && is_allocated(path) => {}
         (Value::Object(d), Value::Object(l)) => {
             for (k, dv) in d {
-                let cs = child_schema(schema, k).or_else(|| guess_child(schema, k, dv));
+                let cs = Sch::child(schema, k, dv);
                 path.push(PathSegment::Field(k.clone()));
                 value(dv, l.get(k), cs, path, out);
                 path.pop();
             }
-            let atomic_map =
-                schema.is_some_and(|s| s.shape() == Shape::Map && s.map_type() == Some("atomic"));
+            let atomic_map = schema.is_some_and(Sch::atomic_map);
             if atomic_map {
                 for (k, lv) in l.iter().filter(|(k, _)| !d.contains_key(*k)) {
                     path.push(PathSegment::Field(k.clone()));
@@ -138,24 +97,20 @@ pub(crate) enum ListKind {
     Positional,
 }
 
-/// The list semantics of a position: list-map keys, else the merge key, else a set for
-/// merged scalar lists; by field name for schema-less pod-spec lists.
+/// The list semantics of a position: what the schema says (list-map keys, else the
+/// merge key, else a set for merged scalar lists); without a schema, by field name for
+/// pod-spec lists.
 pub(crate) fn list_kind(
-    schema: Option<Node<'_>>,
+    schema: Option<Sch<'_>>,
     path: &[PathSegment],
     items: &[&Value],
 ) -> ListKind {
-    if let Some(s) = schema {
-        if s.list_type() == Some("map") && !s.list_map_keys().is_empty() {
-            return ListKind::Keyed(s.list_map_keys().to_vec());
-        }
-        if let Some(mk) = s.patch_merge_key() {
-            return ListKind::Keyed(vec![mk.to_string()]);
-        }
-        if s.list_type() == Some("set") || (s.merges() && items.iter().all(|v| !v.is_object())) {
-            return ListKind::Set;
-        }
-        return ListKind::Positional;
+    let scalars_only = items.iter().all(|v| !v.is_object());
+    match schema.and_then(|s| s.list_hint(scalars_only)) {
+        Some(ListHint::Keyed(keys)) => return ListKind::Keyed(keys),
+        Some(ListHint::Set) => return ListKind::Set,
+        Some(ListHint::Positional) => return ListKind::Positional,
+        None => {}
     }
     let name = match path.last() {
         Some(PathSegment::Field(n)) => n.as_str(),
@@ -202,7 +157,7 @@ pub(crate) fn find_keyed<'v>(
 fn list(
     d: &[Value],
     l: &[Value],
-    schema: Option<Node<'static>>,
+    schema: Option<Sch<'_>>,
     path: &mut Vec<PathSegment>,
     out: &mut Vec<FieldChange>,
 ) {
@@ -252,11 +207,11 @@ fn list(
     }
 }
 
-/// Whether a position holds a resource quantity: by schema, or (without one) under
-/// `resources.limits` / `resources.requests` or a quota's `hard`.
-fn is_quantity(schema: Option<Node<'_>>, path: &[PathSegment]) -> bool {
-    if let Some(s) = schema {
-        return s.definition() == Some(QUANTITY);
+/// Whether a position holds a resource quantity: by schema, or (when the schema cannot
+/// tell) under `resources.limits` / `resources.requests` or a quota's `hard`.
+fn is_quantity(schema: Option<Sch<'_>>, path: &[PathSegment]) -> bool {
+    if let Some(q) = schema.and_then(Sch::is_quantity) {
+        return q;
     }
     let n = path.len();
     let field = |i: usize| match path.get(i) {
@@ -269,7 +224,7 @@ fn is_quantity(schema: Option<Node<'_>>, path: &[PathSegment]) -> bool {
         || n >= 2 && field(n - 2) == Some("hard")
 }
 
-fn scalar_equal(d: &Value, l: &Value, schema: Option<Node<'_>>, path: &[PathSegment]) -> bool {
+fn scalar_equal(d: &Value, l: &Value, schema: Option<Sch<'_>>, path: &[PathSegment]) -> bool {
     if scalars_equal(d, l) {
         return true;
     }
@@ -329,15 +284,11 @@ mod tests {
         let desired = json!({"spec": {"clusterIP": "", "ports": [{"port": 80, "nodePort": 0}]}});
         let live = json!({"spec": {"clusterIP": "10.96.0.7",
             "ports": [{"port": 80, "protocol": "TCP", "nodePort": 30080}]}});
-        let svc = plumb_schema::builtin().root("v1", "Service");
+        let svc = plumb_schema::builtin()
+            .root("v1", "Service")
+            .map(Sch::Builtin);
         assert!(compare(&desired, &live, svc).is_empty());
         let desired = json!({"spec": {"clusterIP": "10.96.0.8"}});
         assert_eq!(compare(&desired, &live, svc).len(), 1);
-    }
-
-    #[test]
-    fn a_newer_api_version_falls_back_to_the_group_schema() {
-        let hpa = json!({"apiVersion": "apps/v9", "kind": "Deployment"});
-        assert!(schema_for(&hpa).is_some());
     }
 }

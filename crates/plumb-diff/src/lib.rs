@@ -37,6 +37,7 @@ mod output;
 mod path;
 mod quantity;
 mod redact;
+mod schema;
 mod unified;
 
 use serde_json::Value;
@@ -45,6 +46,7 @@ pub use ignore::validate_ignore_rules;
 pub use path::PathSegment;
 pub use quantity::Quantity;
 pub use redact::{REDACTED, REDACTED_CHANGED};
+pub use schema::crd_schema;
 
 /// The annotation plumb writes on every object it applies, to track ownership.
 pub const TRACKING_ANNOTATION: &str = "plumb.dev/tracking-id";
@@ -156,6 +158,18 @@ pub struct ObjectDiff {
 
 /// Compares a desired object with its live counterpart (`None`: not created yet).
 pub fn diff(desired: &Value, live: Option<&Value>, opts: &DiffOptions) -> ObjectDiff {
+    diff_with_schema(desired, live, opts, None)
+}
+
+/// [`diff`] for a custom resource, with the `openAPIV3Schema` of its CRD version (see
+/// [`crd_schema`]): its `x-kubernetes-list-type`, `x-kubernetes-list-map-keys` and
+/// `x-kubernetes-map-type` decide list and map semantics where they are set.
+pub fn diff_with_schema(
+    desired: &Value,
+    live: Option<&Value>,
+    opts: &DiffOptions,
+    crd_schema: Option<&Value>,
+) -> ObjectDiff {
     let mut warnings = Vec::new();
     let secret = redact::is_secret(desired);
     let mut want = normalize::desired(desired);
@@ -182,7 +196,7 @@ pub fn diff(desired: &Value, live: Option<&Value>, opts: &DiffOptions) -> Object
     for rule in opts.ignore.iter().filter(|r| ignore::matches(r, desired)) {
         ignore::apply(rule, &owners, &mut want, &mut have, &mut warnings);
     }
-    let schema = compare::schema_for(&want);
+    let schema = schema::schema_for(&want, crd_schema);
     let mut changes = compare::compare(&want, &have, schema);
     changes.extend(owners.removed_fields(&want, &have));
     let desired_view = redact::object(&want, secret.then_some(&have));

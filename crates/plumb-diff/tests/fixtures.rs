@@ -368,3 +368,32 @@ fn route_weights_a_rollout_sets_are_drift_unless_ignored() {
     assert!(diff_case(case, &[rule(&[".spec.http[].route[].weight"], &[])]).in_sync());
     assert!(diff_case(case, &[rule(&[], &["plumb-rollout"])]).in_sync());
 }
+
+#[test]
+fn a_crd_schema_makes_custom_resource_lists_keyed() {
+    let crd = serde_json::json!({"spec": {"versions": [{"name": "v1", "schema": {"openAPIV3Schema": {
+        "type": "object",
+        "properties": {"spec": {"type": "object", "properties": {
+            "routes": {"type": "array", "x-kubernetes-list-type": "map",
+                       "x-kubernetes-list-map-keys": ["name"],
+                       "items": {"type": "object", "properties": {
+                           "name": {"type": "string"}, "weight": {"type": "integer"}}}}}}}}}}]}});
+    let schema = plumb_diff::crd_schema(&crd, "v1");
+    let cr = |routes: Value| {
+        serde_json::json!({"apiVersion": "example.com/v1", "kind": "Router",
+            "metadata": {"name": "r"}, "spec": {"routes": routes}})
+    };
+    let desired = cr(serde_json::json!([{"name": "a", "weight": 1}, {"name": "b", "weight": 2}]));
+    let reordered = cr(serde_json::json!([{"name": "b", "weight": 2}, {"name": "a", "weight": 1}]));
+    let opts = DiffOptions::default();
+    assert!(plumb_diff::diff_with_schema(&desired, Some(&reordered), &opts, schema).in_sync());
+    assert!(
+        !diff(&desired, Some(&reordered), &opts).in_sync(),
+        "without a schema, by position"
+    );
+    let changed = cr(serde_json::json!([{"name": "b", "weight": 2}, {"name": "a", "weight": 5}]));
+    assert_eq!(
+        plumb_diff::diff_with_schema(&desired, Some(&changed), &opts, schema).summary("router/r"),
+        "router/r spec.routes[name=a].weight 5 != 1"
+    );
+}
