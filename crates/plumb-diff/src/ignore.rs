@@ -62,7 +62,7 @@ pub(crate) fn apply(
                 remove_pointer(live, &tokens);
             }
             Err(e) => {
-                tracing::warn!(error = %e, "skipping ignoreDifferences pointer");
+                tracing::debug!(error = %e, "skipping ignoreDifferences pointer");
                 warnings.push(e.to_string());
             }
         }
@@ -80,7 +80,7 @@ pub(crate) fn apply(
                     expression: e.clone(),
                     problem,
                 };
-                tracing::warn!(error = %err, "skipping ignoreDifferences jq expression");
+                tracing::debug!(error = %err, "skipping ignoreDifferences jq expression");
                 warnings.push(err.to_string());
             }
         }

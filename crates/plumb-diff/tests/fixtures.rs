@@ -397,3 +397,65 @@ fn a_crd_schema_makes_custom_resource_lists_keyed() {
         "router/r spec.routes[name=a].weight 5 != 1"
     );
 }
+
+/// JSON pointers of the scalars an object specifies.
+fn scalar_pointers(v: &Value, prefix: String, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m {
+                let k = k.replace('~', "~0").replace('/', "~1");
+                scalar_pointers(c, format!("{prefix}/{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                scalar_pointers(c, format!("{prefix}/{i}"), out);
+            }
+        }
+        _ => out.push(prefix),
+    }
+}
+
+#[test]
+fn changing_any_scalar_desired_specifies_is_drift() {
+    let desired = load_all("many-kinds-from-the-sandbox", "desired");
+    let live = load_all("many-kinds-from-the-sandbox", "live");
+    let mut checked = 0;
+    for (d, l) in desired.iter().zip(&live) {
+        let mut pointers = Vec::new();
+        scalar_pointers(d, String::new(), &mut pointers);
+        for p in pointers {
+            if [
+                "/apiVersion",
+                "/kind",
+                "/metadata/name",
+                "/metadata/namespace",
+            ]
+            .contains(&p.as_str())
+                || d.pointer(&p).is_some_and(|v| v.is_null())
+            {
+                continue;
+            }
+            let Some(target) = l.pointer(&p) else {
+                continue;
+            };
+            let mutated_value = match target {
+                Value::Number(n) => Value::from(n.as_f64().unwrap_or(0.0) + 7.0),
+                Value::Bool(b) => Value::from(!b),
+                _ => Value::from("mutated-by-someone-else"),
+            };
+            let mut mutated = l.clone();
+            if let Some(slot) = mutated.pointer_mut(&p) {
+                *slot = mutated_value;
+            }
+            let r = diff(d, Some(&mutated), &DiffOptions::default());
+            assert!(
+                !r.in_sync(),
+                "{} {p}: change not detected",
+                plumb_diff::kind_ref(d)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 60, "{checked}");
+}
