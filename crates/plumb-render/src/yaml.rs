@@ -266,6 +266,18 @@ mod tests {
     }
 
     #[test]
+    fn json_errors_name_line_and_column_and_json_lists_are_flattened() {
+        let err = parse_manifests("a.json", "{\n  \"kind\": ,\n}", true, &Limits::default())
+            .expect_err("not JSON");
+        assert_eq!(err.to_string(), "a.json:2:11: expected value");
+        let list = r#"{"apiVersion": "v1", "kind": "List", "items": [
+            {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}]}"#;
+        let objs = parse_manifests("l.json", list, true, &Limits::default()).expect("valid");
+        assert_eq!(objs.len(), 1);
+        assert_eq!(objs[0].1.file, "l.json");
+    }
+
+    #[test]
     fn documents_over_the_size_or_depth_limit_fail_fast() {
         let limits = Limits {
             max_document_bytes: 40,
