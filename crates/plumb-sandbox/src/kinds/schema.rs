@@ -1,7 +1,7 @@
 //! What the apiserver does to custom resources with their CRD version's structural
 //! `openAPIV3Schema`, in its order: prune unknown fields (reporting them, for
 //! `fieldValidation=Strict`), drop non-nullable `null`s, apply `default`s, then validate
-//! types, `required`, `enum`, bounds and lengths with kube-openapi's messages.
+//! types, `required`, `enum`, `pattern`, bounds and lengths with kube-openapi's messages.
 
 use serde_json::{Map, Value};
 
@@ -235,6 +235,16 @@ fn check(s: &Value, v: &Value, path: &str, errs: &mut Vec<FieldError>) {
                     FieldValue::Str(text.clone()),
                     format!("may not be more than {max} bytes"),
                 ));
+            }
+            if let Some(pattern) = s.get("pattern").and_then(Value::as_str) {
+                let matched = regex::Regex::new(pattern).map(|re| re.is_match(text));
+                if matched.ok() == Some(false) {
+                    errs.push(FieldError::invalid(
+                        path,
+                        FieldValue::Str(text.clone()),
+                        format!("{path} in body should match '{pattern}'"),
+                    ));
+                }
             }
             if let Some(min) = s
                 .get("minLength")

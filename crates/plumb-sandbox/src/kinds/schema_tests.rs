@@ -118,3 +118,15 @@ fn valid_resources_pass() {
     apply_schema_defaults(&widget_schema(), &mut w);
     validate_custom_resource("example.com/v1", "Widget", &widget_schema(), &w).unwrap();
 }
+
+#[test]
+fn patterns_are_matched_like_re2() {
+    let s = json!({"type": "object", "properties": {"spec": {"type": "object", "properties": {
+        "duration": {"type": "string", "pattern": "^([0-9]+(s|m|h))+$"}}}}});
+    assert!(validate_against_schema(&s, &json!({"spec": {"duration": "1h30m"}})).is_empty());
+    let errs = validate_against_schema(&s, &json!({"spec": {"duration": "soon"}}));
+    assert_eq!(
+        errs[0].to_string(),
+        "spec.duration: Invalid value: \"soon\": spec.duration in body should match '^([0-9]+(s|m|h))+$'"
+    );
+}
