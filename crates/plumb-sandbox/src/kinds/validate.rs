@@ -105,7 +105,7 @@ pub(crate) fn validate_errors(api_version: &str, kind: &str, obj: &Value) -> Vec
     validate_object_meta(group, kind, obj, &mut errs);
     let spec = obj.get("spec").unwrap_or(&Value::Null);
     match (group, kind) {
-        ("", "Pod") => validate_pod_spec(spec, "spec", true, &mut errs),
+        ("", "Pod") => validate_pod_spec(spec, "spec", &[], &mut errs),
         ("apps", "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet")
         | ("batch", "Job" | "CronJob")
         | ("", "ReplicationController") => validate_workload(kind, obj, &mut errs),

@@ -21,7 +21,14 @@ fn array<'a>(v: &'a Value, k: &str) -> &'a [Value] {
 
 /// `ValidatePodSpec` (the checks users hit): containers, volumes and their mounts, ports,
 /// env names, pull, restart and DNS policies.
-pub fn validate_pod_spec(spec: &Value, path: &str, _is_pod: bool, errs: &mut Vec<FieldError>) {
+/// `claim_volumes` are names that mounts may also refer to (a StatefulSet's
+/// `volumeClaimTemplates`).
+pub fn validate_pod_spec(
+    spec: &Value,
+    path: &str,
+    claim_volumes: &[&str],
+    errs: &mut Vec<FieldError>,
+) {
     let mut volumes: Vec<&str> = Vec::new();
     for (i, v) in array(spec, "volumes").iter().enumerate() {
         let name_path = child(&index(&child(path, "volumes"), i), "name");
@@ -40,6 +47,7 @@ pub fn validate_pod_spec(spec: &Value, path: &str, _is_pod: bool, errs: &mut Vec
         volumes.push(name);
         validate_volume_source(v, &index(&child(path, "volumes"), i), errs);
     }
+    volumes.extend_from_slice(claim_volumes);
     let mut all_names: Vec<&str> = Vec::new();
     for list in CONTAINER_LISTS {
         let containers = array(spec, list);
@@ -318,7 +326,12 @@ fn labels_value(labels: Option<&Map<String, Value>>) -> FieldValue {
 }
 
 /// `ValidatePodTemplateSpec` at `path` (labels reported on `<path>.labels`, as upstream).
-fn validate_pod_template(template: &Value, path: &str, errs: &mut Vec<FieldError>) {
+fn validate_pod_template(
+    template: &Value,
+    path: &str,
+    claim_volumes: &[&str],
+    errs: &mut Vec<FieldError>,
+) {
     if let Some(l) = template
         .pointer("/metadata/labels")
         .and_then(Value::as_object)
@@ -326,7 +339,7 @@ fn validate_pod_template(template: &Value, path: &str, errs: &mut Vec<FieldError
         validate_labels(l, &child(path, "labels"), errs);
     }
     let spec = template.get("spec").unwrap_or(&Value::Null);
-    validate_pod_spec(spec, &child(path, "spec"), false, errs);
+    validate_pod_spec(spec, &child(path, "spec"), claim_volumes, errs);
 }
 
 /// Checks `spec.selector` (required, parseable, non-empty) and returns it.
@@ -437,7 +450,11 @@ pub fn validate_workload(kind: &str, obj: &Value, errs: &mut Vec<FieldError>) {
             ));
         }
     }
-    validate_pod_template(template, "spec.template", errs);
+    let claim_volumes: Vec<&str> = array(spec, "volumeClaimTemplates")
+        .iter()
+        .map(|t| str_at(t, &["metadata", "name"]))
+        .collect();
+    validate_pod_template(template, "spec.template", &claim_volumes, errs);
     let restart = str_at(template, &["spec", "restartPolicy"]);
     if kind == "Job" {
         if !matches!(restart, "OnFailure" | "Never") {
@@ -556,7 +573,7 @@ fn validate_cron_job(spec: &Value, errs: &mut Vec<FieldError>) {
         .pointer("/jobTemplate/spec/template")
         .unwrap_or(&Value::Null);
     let path = "spec.jobTemplate.spec.template";
-    validate_pod_template(template, path, errs);
+    validate_pod_template(template, path, &[], errs);
     let restart = str_at(template, &["spec", "restartPolicy"]);
     if !matches!(restart, "OnFailure" | "Never") {
         errs.push(FieldError::not_supported(

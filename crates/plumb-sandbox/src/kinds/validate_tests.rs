@@ -311,3 +311,25 @@ fn generate_name_prefixes_may_end_with_a_dash() {
     );
     assert!(m.starts_with("ConfigMap \"\" is invalid: metadata.generateName: Invalid value: \"Web-\": a lowercase RFC 1123 subdomain"));
 }
+
+/// Every defaulting fixture is a valid object once defaulted, and an update that changes
+/// nothing is allowed.
+#[test]
+fn defaulted_fixtures_validate_and_accept_a_no_op_update() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kinds/testdata/defaults");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.to_str().unwrap().ends_with(".in.yaml") {
+            continue;
+        }
+        let obj: Value = serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let api_version = obj["apiVersion"].as_str().unwrap().to_owned();
+        let kind = obj["kind"].as_str().unwrap().to_owned();
+        let mut defaulted = obj;
+        apply_defaults(&api_version, &kind, &mut defaulted, &mut Ctx);
+        validate(&api_version, &kind, &defaulted)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        crate::kinds::validate_update(&api_version, &kind, &defaulted, &defaulted)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}
