@@ -121,12 +121,18 @@ impl LiveCache {
                             .collect();
                         for (id, v) in &fresh {
                             if map.get(id) != Some(v) && ready.is_none() {
-                                let _ = changes.send(Change { key: key_of(v), object: Some(v.clone()) });
+                                let _ = changes.send(Change {
+                                    key: key_of(v),
+                                    object: Some(v.clone()),
+                                });
                             }
                         }
                         for id in gone {
                             if let Some(old) = map.get(&id) {
-                                let _ = changes.send(Change { key: key_of(old), object: None });
+                                let _ = changes.send(Change {
+                                    key: key_of(old),
+                                    object: None,
+                                });
                             }
                         }
                         *map = fresh;
@@ -141,13 +147,22 @@ impl LiveCache {
                                 .write()
                                 .unwrap_or_else(|e| e.into_inner())
                                 .insert(id, v.clone());
-                            let _ = changes.send(Change { key: key_of(&v), object: Some(v) });
+                            let _ = changes.send(Change {
+                                key: key_of(&v),
+                                object: Some(v),
+                            });
                         }
                     }
                     Ok(watcher::Event::Delete(o)) => {
                         if let Some((id, v)) = entry(&o) {
-                            objects.write().unwrap_or_else(|e| e.into_inner()).remove(&id);
-                            let _ = changes.send(Change { key: key_of(&v), object: None });
+                            objects
+                                .write()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .remove(&id);
+                            let _ = changes.send(Change {
+                                key: key_of(&v),
+                                object: None,
+                            });
                         }
                     }
                     Err(e) => {
@@ -163,7 +178,10 @@ impl LiveCache {
 
 fn entry(o: &DynamicObject) -> Option<((String, String), Arc<Value>)> {
     let v = serde_json::to_value(o).ok()?;
-    let ns = v["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+    let ns = v["metadata"]["namespace"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     let name = v["metadata"]["name"].as_str()?.to_string();
     Some(((ns, name), Arc::new(v)))
 }

@@ -123,7 +123,8 @@ impl Cluster {
                 .await
                 .map_err(|e| Error::Kubeconfig(e.to_string()))?,
         };
-        let client = kube::Client::try_from(config).map_err(|e| Error::Kubeconfig(e.to_string()))?;
+        let client =
+            kube::Client::try_from(config).map_err(|e| Error::Kubeconfig(e.to_string()))?;
         Ok(Cluster::from_client(client))
     }
 
@@ -150,7 +151,12 @@ impl Cluster {
     /// (a CRD applied a moment ago becomes known once it is established).
     pub async fn resolve(&self, api_version: &str, kind: &str) -> Result<Resolved> {
         let key = (api_version.to_string(), kind.to_string());
-        if let Some(r) = self.kinds.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(r) = self
+            .kinds
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
             return Ok(r.clone());
         }
         let (group, version) = match api_version.split_once('/') {

@@ -39,11 +39,21 @@ async fn apply_get_delete_and_the_watch_cache_sees_changes() {
         .expect("not lagged");
     assert!(change.object.is_none());
     assert!(cluster.get(&key).await.expect("get").is_none());
-    cluster.delete(&key).await.expect("deleting a missing object is fine");
+    cluster
+        .delete(&key)
+        .await
+        .expect("deleting a missing object is fine");
     let err = cluster
-        .apply(&json!({"apiVersion": "example.com/v1", "kind": "Nope", "metadata": {"name": "x"}}), false)
+        .apply(
+            &json!({"apiVersion": "example.com/v1", "kind": "Nope", "metadata": {"name": "x"}}),
+            false,
+        )
         .await
         .expect_err("unknown kind");
-    assert!(err.to_string().contains("example.com/v1 Nope is not served"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("example.com/v1 Nope is not served"),
+        "{err}"
+    );
     sandbox.stop().await;
 }

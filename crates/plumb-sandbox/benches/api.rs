@@ -64,9 +64,12 @@ async fn main() {
     for i in 0..10_000 {
         let obj = deployment(i);
         store
-            .mutate::<std::io::Error>("apps/deployments", "default", &format!("app-{i}"), |_, _| {
-                Ok(plumb_sandbox::store::Change::Put(obj))
-            })
+            .mutate::<std::io::Error>(
+                "apps/deployments",
+                "default",
+                &format!("app-{i}"),
+                |_, _| Ok(plumb_sandbox::store::Change::Put(obj)),
+            )
             .expect("stored");
     }
     let after = rss_bytes();
@@ -85,7 +88,9 @@ async fn main() {
         let created = created.clone();
         tasks.push(tokio::spawn(async move {
             for i in (w..50_000).step_by(8) {
-                cms.create(&PostParams::default(), &configmap(i)).await.expect("create");
+                cms.create(&PostParams::default(), &configmap(i))
+                    .await
+                    .expect("create");
                 created.fetch_add(1, Ordering::Relaxed);
             }
         }));
@@ -115,7 +120,10 @@ async fn main() {
     let mut page_times = Vec::new();
     for _ in 0..10 {
         let t = Instant::now();
-        let list = cms.list(&ListParams::default().limit(500)).await.expect("list");
+        let list = cms
+            .list(&ListParams::default().limit(500))
+            .await
+            .expect("list");
         page_times.push(t.elapsed());
         assert_eq!(list.items.len(), 500);
     }
@@ -123,14 +131,20 @@ async fn main() {
     let mut sel_times = Vec::new();
     for _ in 0..10 {
         let t = Instant::now();
-        cms.list(&ListParams::default().fields("metadata.name=cm-49999")).await.expect("list");
+        cms.list(&ListParams::default().fields("metadata.name=cm-49999"))
+            .await
+            .expect("list");
         sel_times.push(t.elapsed());
     }
     sel_times.sort();
     println!(
         "list 50,000 ConfigMaps: full p50 {:?} p90 {:?} (kube-rs typed, incl. decoding: {:?}); limit=500 p50 {:?}; fieldSelector p50 {:?} (creates: {:.0}/s)",
-        percentile(&list_times, 0.5), percentile(&list_times, 0.9), typed_time,
-        percentile(&page_times, 0.5), percentile(&sel_times, 0.5), create_rate
+        percentile(&list_times, 0.5),
+        percentile(&list_times, 0.9),
+        typed_time,
+        percentile(&page_times, 0.5),
+        percentile(&sel_times, 0.5),
+        create_rate
     );
 
     // 3. One change fanned out to 100 watchers.
@@ -153,10 +167,13 @@ async fn main() {
     let mut fan = Vec::new();
     for round in 0..20 {
         let t = Instant::now();
-        cms.patch("cm-0", &PatchParams::default(),
-            &Patch::Merge(json!({"data": {"key": format!("round-{round}")}})))
-            .await
-            .expect("patch");
+        cms.patch(
+            "cm-0",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"data": {"key": format!("round-{round}")}})),
+        )
+        .await
+        .expect("patch");
         let waits = streams.iter_mut().map(|s| async move {
             loop {
                 match s.next().await {
@@ -173,7 +190,8 @@ async fn main() {
     fan.sort();
     println!(
         "fan-out: one change seen by all 100 watchers p50 {:?} p90 {:?}",
-        percentile(&fan, 0.5), percentile(&fan, 0.9)
+        percentile(&fan, 0.5),
+        percentile(&fan, 0.9)
     );
     drop(streams);
 
@@ -194,9 +212,13 @@ async fn main() {
                         if apply {
                             let cfg = json!({"apiVersion": "v1", "kind": "ConfigMap",
                                 "metadata": {"name": name}, "data": {"applied": i.to_string()}});
-                            cms.patch(&name, &PatchParams::apply("bench").force(), &Patch::Apply(&cfg))
-                                .await
-                                .expect("apply");
+                            cms.patch(
+                                &name,
+                                &PatchParams::apply("bench").force(),
+                                &Patch::Apply(&cfg),
+                            )
+                            .await
+                            .expect("apply");
                         } else {
                             cms.get(&name).await.expect("get");
                         }
@@ -208,7 +230,10 @@ async fn main() {
             for t in tasks {
                 t.await.expect("worker");
             }
-            println!("{label}: {:.0} requests/s", count.load(Ordering::Relaxed) as f64 / 5.0);
+            println!(
+                "{label}: {:.0} requests/s",
+                count.load(Ordering::Relaxed) as f64 / 5.0
+            );
         }
     };
     rate("get", false).await;

@@ -158,7 +158,11 @@ fn bootstrap(state: &Arc<AppState>) -> std::io::Result<()> {
             .map_err(|e| std::io::Error::other(e.message))?;
     }
     // The API server's own Service, as every cluster has it.
-    if state.store.get("/services", "default", "kubernetes").is_none() {
+    if state
+        .store
+        .get("/services", "default", "kubernetes")
+        .is_none()
+    {
         let svc_ty = state
             .registry
             .get("", "v1", "services")

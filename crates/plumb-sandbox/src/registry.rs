@@ -116,36 +116,366 @@ type Builtin = (
 
 const ALL: &[&str] = &["all"];
 const BUILTINS: &[Builtin] = &[
-    ("", "v1", "Namespace", "namespaces", false, &["ns"], &[], true, false, false),
-    ("", "v1", "ConfigMap", "configmaps", true, &["cm"], &[], false, false, false),
-    ("", "v1", "Secret", "secrets", true, &[], &[], false, false, false),
-    ("", "v1", "Service", "services", true, &["svc"], ALL, true, false, false),
-    ("", "v1", "ServiceAccount", "serviceaccounts", true, &["sa"], &[], false, false, false),
-    ("", "v1", "Endpoints", "endpoints", true, &["ep"], &[], false, false, false),
-    ("", "v1", "Event", "events", true, &["ev"], &[], false, false, false),
-    ("", "v1", "Pod", "pods", true, &["po"], ALL, true, false, false),
-    ("", "v1", "Node", "nodes", false, &["no"], &[], true, false, false),
-    ("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", true, &["pvc"], &[], true, false, false),
-    ("", "v1", "PersistentVolume", "persistentvolumes", false, &["pv"], &[], true, false, false),
-    ("apps", "v1", "Deployment", "deployments", true, &["deploy"], ALL, true, true, true),
-    ("apps", "v1", "ReplicaSet", "replicasets", true, &["rs"], ALL, true, true, true),
-    ("apps", "v1", "StatefulSet", "statefulsets", true, &["sts"], ALL, true, true, true),
-    ("apps", "v1", "DaemonSet", "daemonsets", true, &["ds"], ALL, true, false, true),
-    ("apps", "v1", "ControllerRevision", "controllerrevisions", true, &[], &[], false, false, false),
-    ("batch", "v1", "Job", "jobs", true, &[], ALL, true, false, true),
-    ("batch", "v1", "CronJob", "cronjobs", true, &["cj"], ALL, true, false, true),
-    ("networking.k8s.io", "v1", "Ingress", "ingresses", true, &["ing"], &[], true, false, true),
-    ("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", true, &["netpol"], &[], false, false, true),
-    ("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, &["hpa"], ALL, true, false, false),
-    ("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, &["hpa"], ALL, true, false, false),
-    ("coordination.k8s.io", "v1", "Lease", "leases", true, &[], &[], false, false, false),
-    ("rbac.authorization.k8s.io", "v1", "Role", "roles", true, &[], &[], false, false, false),
-    ("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, &[], &[], false, false, false),
-    ("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, &[], &[], false, false, false),
-    ("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, &[], &[], false, false, false),
-    ("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, &["pdb"], &[], true, false, true),
-    ("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, &["crd", "crds"], &["api-extensions"], true, false, true),
-    ("events.k8s.io", "v1", "Event", "events", true, &["ev"], &[], false, false, false),
+    (
+        "",
+        "v1",
+        "Namespace",
+        "namespaces",
+        false,
+        &["ns"],
+        &[],
+        true,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "ConfigMap",
+        "configmaps",
+        true,
+        &["cm"],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "Secret",
+        "secrets",
+        true,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "Service",
+        "services",
+        true,
+        &["svc"],
+        ALL,
+        true,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "ServiceAccount",
+        "serviceaccounts",
+        true,
+        &["sa"],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "Endpoints",
+        "endpoints",
+        true,
+        &["ep"],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "Event",
+        "events",
+        true,
+        &["ev"],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "Pod",
+        "pods",
+        true,
+        &["po"],
+        ALL,
+        true,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "Node",
+        "nodes",
+        false,
+        &["no"],
+        &[],
+        true,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "PersistentVolumeClaim",
+        "persistentvolumeclaims",
+        true,
+        &["pvc"],
+        &[],
+        true,
+        false,
+        false,
+    ),
+    (
+        "",
+        "v1",
+        "PersistentVolume",
+        "persistentvolumes",
+        false,
+        &["pv"],
+        &[],
+        true,
+        false,
+        false,
+    ),
+    (
+        "apps",
+        "v1",
+        "Deployment",
+        "deployments",
+        true,
+        &["deploy"],
+        ALL,
+        true,
+        true,
+        true,
+    ),
+    (
+        "apps",
+        "v1",
+        "ReplicaSet",
+        "replicasets",
+        true,
+        &["rs"],
+        ALL,
+        true,
+        true,
+        true,
+    ),
+    (
+        "apps",
+        "v1",
+        "StatefulSet",
+        "statefulsets",
+        true,
+        &["sts"],
+        ALL,
+        true,
+        true,
+        true,
+    ),
+    (
+        "apps",
+        "v1",
+        "DaemonSet",
+        "daemonsets",
+        true,
+        &["ds"],
+        ALL,
+        true,
+        false,
+        true,
+    ),
+    (
+        "apps",
+        "v1",
+        "ControllerRevision",
+        "controllerrevisions",
+        true,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "batch",
+        "v1",
+        "Job",
+        "jobs",
+        true,
+        &[],
+        ALL,
+        true,
+        false,
+        true,
+    ),
+    (
+        "batch",
+        "v1",
+        "CronJob",
+        "cronjobs",
+        true,
+        &["cj"],
+        ALL,
+        true,
+        false,
+        true,
+    ),
+    (
+        "networking.k8s.io",
+        "v1",
+        "Ingress",
+        "ingresses",
+        true,
+        &["ing"],
+        &[],
+        true,
+        false,
+        true,
+    ),
+    (
+        "networking.k8s.io",
+        "v1",
+        "NetworkPolicy",
+        "networkpolicies",
+        true,
+        &["netpol"],
+        &[],
+        false,
+        false,
+        true,
+    ),
+    (
+        "autoscaling",
+        "v2",
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        true,
+        &["hpa"],
+        ALL,
+        true,
+        false,
+        false,
+    ),
+    (
+        "autoscaling",
+        "v1",
+        "HorizontalPodAutoscaler",
+        "horizontalpodautoscalers",
+        true,
+        &["hpa"],
+        ALL,
+        true,
+        false,
+        false,
+    ),
+    (
+        "coordination.k8s.io",
+        "v1",
+        "Lease",
+        "leases",
+        true,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "Role",
+        "roles",
+        true,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "RoleBinding",
+        "rolebindings",
+        true,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRole",
+        "clusterroles",
+        false,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "rbac.authorization.k8s.io",
+        "v1",
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        false,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "policy",
+        "v1",
+        "PodDisruptionBudget",
+        "poddisruptionbudgets",
+        true,
+        &["pdb"],
+        &[],
+        true,
+        false,
+        true,
+    ),
+    (
+        "apiextensions.k8s.io",
+        "v1",
+        "CustomResourceDefinition",
+        "customresourcedefinitions",
+        false,
+        &["crd", "crds"],
+        &["api-extensions"],
+        true,
+        false,
+        true,
+    ),
+    (
+        "events.k8s.io",
+        "v1",
+        "Event",
+        "events",
+        true,
+        &["ev"],
+        &[],
+        false,
+        false,
+        false,
+    ),
 ];
 
 /// The served resources. Cheap to clone (shared).
@@ -261,7 +591,7 @@ impl Registry {
             }
         }
         for (_, vs) in &mut out {
-            vs.sort_by(|a, b| version_priority(b).cmp(&version_priority(a)));
+            vs.sort_by_key(|v| std::cmp::Reverse(version_priority(v)));
         }
         out
     }
@@ -269,14 +599,19 @@ impl Registry {
     /// Registers (or re-registers) the resources of a CRD. Returns an error text when
     /// the CRD is not usable.
     pub fn register_crd(&self, crd: &Value) -> Result<(), String> {
-        let name = crd["metadata"]["name"].as_str().unwrap_or_default().to_string();
+        let name = crd["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let spec = &crd["spec"];
         let group = spec["group"].as_str().ok_or("spec.group: Required value")?;
         let names = &spec["names"];
         let plural = names["plural"]
             .as_str()
             .ok_or("spec.names.plural: Required value")?;
-        let kind = names["kind"].as_str().ok_or("spec.names.kind: Required value")?;
+        let kind = names["kind"]
+            .as_str()
+            .ok_or("spec.names.kind: Required value")?;
         let singular = names["singular"]
             .as_str()
             .map(str::to_string)
@@ -284,11 +619,19 @@ impl Registry {
         let namespaced = spec["scope"].as_str() != Some("Cluster");
         let short_names: Vec<String> = names["shortNames"]
             .as_array()
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         let categories: Vec<String> = names["categories"]
             .as_array()
-            .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         let versions = spec["versions"]
             .as_array()
@@ -299,12 +642,18 @@ impl Registry {
             if v["served"].as_bool() == Some(false) {
                 continue;
             }
-            let version = v["name"].as_str().ok_or("spec.versions[].name: Required value")?;
+            let version = v["name"]
+                .as_str()
+                .ok_or("spec.versions[].name: Required value")?;
             let sub = &v["subresources"];
             let scale = sub.get("scale").map(|s| ScalePaths {
-                spec_replicas: trim_path(s["specReplicasPath"].as_str().unwrap_or(".spec.replicas")),
+                spec_replicas: trim_path(
+                    s["specReplicasPath"].as_str().unwrap_or(".spec.replicas"),
+                ),
                 status_replicas: trim_path(
-                    s["statusReplicasPath"].as_str().unwrap_or(".status.replicas"),
+                    s["statusReplicasPath"]
+                        .as_str()
+                        .unwrap_or(".status.replicas"),
                 ),
                 label_selector: s["labelSelectorPath"].as_str().map(trim_path),
             });
@@ -322,7 +671,10 @@ impl Registry {
                 generation: true,
                 custom: true,
                 printer_columns: v.get("additionalPrinterColumns").cloned(),
-                schema: v.get("schema").and_then(|s| s.get("openAPIV3Schema")).cloned(),
+                schema: v
+                    .get("schema")
+                    .and_then(|s| s.get("openAPIV3Schema"))
+                    .cloned(),
                 storage: v["storage"].as_bool().unwrap_or(false),
             };
             keys.push((group.to_string(), version.to_string(), plural.to_string()));
@@ -390,7 +742,7 @@ mod tests {
     #[test]
     fn ga_versions_are_preferred_over_beta_and_alpha() {
         let mut v = vec!["v1beta1", "v2", "v1alpha1", "v1"];
-        v.sort_by(|a, b| version_priority(b).cmp(&version_priority(a)));
+        v.sort_by_key(|x| std::cmp::Reverse(version_priority(x)));
         assert_eq!(v, ["v2", "v1", "v1beta1", "v1alpha1"]);
     }
 

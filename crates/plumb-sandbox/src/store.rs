@@ -24,6 +24,10 @@ const COMPACT_AFTER: usize = 50_000;
 /// (resource storage key `group/plural`, namespace or empty, name).
 pub type Key = (String, String, String);
 
+/// The start of a watch: the backlog of events, the version it is current at, and a
+/// receiver for what follows.
+pub type WatchStart = (Vec<Arc<Event>>, u64, broadcast::Receiver<Arc<Event>>);
+
 /// What happened to an object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventKind {
@@ -152,7 +156,11 @@ impl Store {
     pub fn get(&self, resource: &str, namespace: &str, name: &str) -> Option<Arc<Value>> {
         self.lock()
             .objects
-            .get(&(resource.to_string(), namespace.to_string(), name.to_string()))
+            .get(&(
+                resource.to_string(),
+                namespace.to_string(),
+                name.to_string(),
+            ))
             .cloned()
     }
 
@@ -202,7 +210,11 @@ impl Store {
     where
         E: From<io::Error>,
     {
-        let key: Key = (resource.to_string(), namespace.to_string(), name.to_string());
+        let key: Key = (
+            resource.to_string(),
+            namespace.to_string(),
+            name.to_string(),
+        );
         let mut inner = self.lock();
         let current = inner.objects.get(&key).cloned();
         let next = inner.rv + 1;
@@ -257,7 +269,11 @@ impl Store {
             kind,
             key,
             object: object.clone(),
-            previous: if kind == EventKind::Modified { current } else { None },
+            previous: if kind == EventKind::Modified {
+                current
+            } else {
+                None
+            },
         });
         inner.history.push_back(event.clone());
         if inner.history.len() > HISTORY
@@ -268,7 +284,10 @@ impl Store {
         // Sent under the lock so that watchers see events in commit order and a watch
         // that subscribes under the lock misses nothing.
         let _ = self.events.send(event);
-        let needs_compaction = inner.log.as_ref().is_some_and(|l| l.records >= COMPACT_AFTER);
+        let needs_compaction = inner
+            .log
+            .as_ref()
+            .is_some_and(|l| l.records >= COMPACT_AFTER);
         if needs_compaction {
             let dir = inner.log.as_ref().map(|l| l.dir.clone());
             if let Some(dir) = dir {
@@ -300,7 +319,7 @@ impl Store {
         resource: &str,
         namespace: Option<&str>,
         rv: Option<u64>,
-    ) -> Result<(Vec<Arc<Event>>, u64, broadcast::Receiver<Arc<Event>>), Gone> {
+    ) -> Result<WatchStart, Gone> {
         let inner = self.lock();
         let rx = self.events.subscribe();
         let backlog = match rv {
@@ -435,7 +454,9 @@ mod tests {
     fn put(store: &Store, name: &str, v: i64) -> u64 {
         store
             .mutate::<io::Error>("/configmaps", "default", name, |_, _| {
-                Ok(Change::Put(json!({"metadata": {"name": name}, "data": {"v": v}})))
+                Ok(Change::Put(
+                    json!({"metadata": {"name": name}, "data": {"v": v}}),
+                ))
             })
             .expect("write")
             .expect("committed")

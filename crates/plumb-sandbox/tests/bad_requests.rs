@@ -14,7 +14,8 @@ use serde_json::Value;
 fn http(c: &Cluster, method: &str, path: &str, content_type: &str, body: &[u8]) -> (u16, Value) {
     let addr = c.sandbox().addr();
     let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
@@ -47,14 +48,21 @@ fn assert_status(v: &Value, code: u16, reason: &str, message_part: &str) {
     assert_eq!(v["code"], code, "{v}");
     assert_eq!(v["reason"], reason, "{v}");
     let msg = v["message"].as_str().unwrap_or("");
-    assert!(msg.contains(message_part), "message {msg:?} lacks {message_part:?}");
+    assert!(
+        msg.contains(message_part),
+        "message {msg:?} lacks {message_part:?}"
+    );
 }
 
 /// Runs `f` and checks that the store's resourceVersion did not move.
 fn unchanged(c: &Cluster, f: impl FnOnce()) {
     let before = c.sandbox().store().current_rv();
     f();
-    assert_eq!(c.sandbox().store().current_rv(), before, "the store changed");
+    assert_eq!(
+        c.sandbox().store().current_rv(),
+        before,
+        "the store changed"
+    );
 }
 
 #[test]
@@ -64,7 +72,13 @@ fn malformed_json_and_yaml_are_bad_requests() {
         let (code, v) = http(&c, "POST", CMS, "application/json", b"{\"kind\": ");
         assert_eq!(code, 400);
         assert_status(&v, 400, "BadRequest", "");
-        let (code, v) = http(&c, "PATCH", &format!("{CMS}/x?fieldManager=t"), "application/apply-patch+yaml", b"kind: [unclosed\n");
+        let (code, v) = http(
+            &c,
+            "PATCH",
+            &format!("{CMS}/x?fieldManager=t"),
+            "application/apply-patch+yaml",
+            b"kind: [unclosed\n",
+        );
         assert_eq!(code, 400);
         assert_status(&v, 400, "BadRequest", "");
     });
@@ -74,10 +88,27 @@ fn malformed_json_and_yaml_are_bad_requests() {
 fn unknown_kinds_and_objects_are_not_found() {
     let c = Cluster::start();
     unchanged(&c, || {
-        let (code, v) = http(&c, "GET", "/apis/example.com/v1/namespaces/default/widgets", "application/json", b"");
+        let (code, v) = http(
+            &c,
+            "GET",
+            "/apis/example.com/v1/namespaces/default/widgets",
+            "application/json",
+            b"",
+        );
         assert_eq!(code, 404);
-        assert_status(&v, 404, "NotFound", "the server could not find the requested resource");
-        let (code, v) = http(&c, "GET", &format!("{CMS}/missing"), "application/json", b"");
+        assert_status(
+            &v,
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        );
+        let (code, v) = http(
+            &c,
+            "GET",
+            &format!("{CMS}/missing"),
+            "application/json",
+            b"",
+        );
         assert_eq!(code, 404);
         assert_status(&v, 404, "NotFound", "configmaps \"missing\" not found");
         assert_eq!(v["details"]["name"], "missing");
@@ -103,7 +134,12 @@ fn names_that_are_not_dns_1123_are_invalid() {
         let body = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}}"#;
         let (code, v) = http(&c, "POST", CMS, "application/json", body);
         assert_eq!(code, 422);
-        assert_status(&v, 422, "Invalid", "ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\"");
+        assert_status(
+            &v,
+            422,
+            "Invalid",
+            "ConfigMap \"Bad_Name\" is invalid: metadata.name: Invalid value: \"Bad_Name\"",
+        );
         assert_eq!(v["details"]["causes"][0]["field"], "metadata.name");
     });
 }
@@ -125,10 +161,22 @@ fn bodies_over_three_mebibytes_are_refused() {
 #[test]
 fn bad_selectors_are_bad_requests() {
     let c = Cluster::start();
-    let (code, v) = http(&c, "GET", &format!("{CMS}?labelSelector=a%20in%20(b"), "application/json", b"");
+    let (code, v) = http(
+        &c,
+        "GET",
+        &format!("{CMS}?labelSelector=a%20in%20(b"),
+        "application/json",
+        b"",
+    );
     assert_eq!(code, 400);
     assert_status(&v, 400, "BadRequest", "");
-    let (code, v) = http(&c, "GET", &format!("{CMS}?fieldSelector=spec.foo%3Dbar"), "application/json", b"");
+    let (code, v) = http(
+        &c,
+        "GET",
+        &format!("{CMS}?fieldSelector=spec.foo%3Dbar"),
+        "application/json",
+        b"",
+    );
     assert_eq!(code, 400);
     assert_status(&v, 400, "BadRequest", "spec.foo");
 }
@@ -136,32 +184,67 @@ fn bad_selectors_are_bad_requests() {
 #[test]
 fn patches_that_do_not_apply_and_stale_updates_change_nothing() {
     let c = Cluster::start();
-    let body = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg"},"data":{"a":"1"}}"#;
+    let body =
+        br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg"},"data":{"a":"1"}}"#;
     let (code, created) = http(&c, "POST", CMS, "application/json", body);
     assert_eq!(code, 201, "{created}");
-    let before = c.sandbox().store().get("/configmaps", "default", "cfg").expect("stored");
+    let before = c
+        .sandbox()
+        .store()
+        .get("/configmaps", "default", "cfg")
+        .expect("stored");
     unchanged(&c, || {
-        let (code, v) = http(&c, "PATCH", &format!("{CMS}/cfg"), "application/json-patch+json",
-            br#"[{"op":"remove","path":"/data/missing"}]"#);
+        let (code, v) = http(
+            &c,
+            "PATCH",
+            &format!("{CMS}/cfg"),
+            "application/json-patch+json",
+            br#"[{"op":"remove","path":"/data/missing"}]"#,
+        );
         assert_eq!(code, 422, "{v}");
         assert_status(&v, 422, "Invalid", "");
-        let (code, v) = http(&c, "PATCH", &format!("{CMS}/cfg"), "application/json-patch+json",
-            br#"[{"op":"test","path":"/data/a","value":"2"}]"#);
+        let (code, v) = http(
+            &c,
+            "PATCH",
+            &format!("{CMS}/cfg"),
+            "application/json-patch+json",
+            br#"[{"op":"test","path":"/data/a","value":"2"}]"#,
+        );
         assert_eq!(code, 422, "{v}");
-        let (code, v) = http(&c, "PATCH", &format!("{CMS}/cfg"), "application/merge-patch+json", b"[1");
+        let (code, v) = http(
+            &c,
+            "PATCH",
+            &format!("{CMS}/cfg"),
+            "application/merge-patch+json",
+            b"[1",
+        );
         assert_eq!(code, 400, "{v}");
         let stale = br#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","resourceVersion":"1"},"data":{"a":"2"}}"#;
         let (code, v) = http(&c, "PUT", &format!("{CMS}/cfg"), "application/json", stale);
         assert_eq!(code, 409);
-        assert_status(&v, 409, "Conflict", "Operation cannot be fulfilled on configmaps \"cfg\": the object has been modified");
+        assert_status(
+            &v,
+            409,
+            "Conflict",
+            "Operation cannot be fulfilled on configmaps \"cfg\": the object has been modified",
+        );
         let (code, v) = http(&c, "POST", CMS, "application/json", body);
         assert_eq!(code, 409);
-        assert_status(&v, 409, "AlreadyExists", "configmaps \"cfg\" already exists");
+        assert_status(
+            &v,
+            409,
+            "AlreadyExists",
+            "configmaps \"cfg\" already exists",
+        );
         let (code, v) = http(&c, "PATCH", &format!("{CMS}/cfg"), "text/plain", b"{}");
         assert_eq!(code, 415, "{v}");
         assert_status(&v, 415, "UnsupportedMediaType", "");
     });
-    let after = c.sandbox().store().get("/configmaps", "default", "cfg").expect("stored");
+    let after = c
+        .sandbox()
+        .store()
+        .get("/configmaps", "default", "cfg")
+        .expect("stored");
     assert_eq!(before, after);
 }
 
@@ -172,16 +255,38 @@ fn strategic_merge_on_a_custom_resource_is_unsupported_media() {
         "metadata":{"name":"widgets.example.com"},
         "spec":{"group":"example.com","scope":"Namespaced","names":{"plural":"widgets","kind":"Widget"},
         "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}"#;
-    let (code, _) = http(&c, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "application/json", crd);
+    let (code, _) = http(
+        &c,
+        "POST",
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+        "application/json",
+        crd,
+    );
     assert_eq!(code, 201);
     let w = br#"{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},"spec":{"a":1}}"#;
-    let (code, _) = http(&c, "POST", "/apis/example.com/v1/namespaces/default/widgets", "application/json", w);
+    let (code, _) = http(
+        &c,
+        "POST",
+        "/apis/example.com/v1/namespaces/default/widgets",
+        "application/json",
+        w,
+    );
     assert_eq!(code, 201);
     unchanged(&c, || {
-        let (code, v) = http(&c, "PATCH", "/apis/example.com/v1/namespaces/default/widgets/w",
-            "application/strategic-merge-patch+json", br#"{"spec":{"a":2}}"#);
+        let (code, v) = http(
+            &c,
+            "PATCH",
+            "/apis/example.com/v1/namespaces/default/widgets/w",
+            "application/strategic-merge-patch+json",
+            br#"{"spec":{"a":2}}"#,
+        );
         assert_eq!(code, 415);
-        assert_status(&v, 415, "UnsupportedMediaType", "application/merge-patch+json");
+        assert_status(
+            &v,
+            415,
+            "UnsupportedMediaType",
+            "application/merge-patch+json",
+        );
     });
 }
 
@@ -200,7 +305,13 @@ fn a_watch_from_a_compacted_version_gets_410_gone() {
             })
             .expect("write");
     }
-    let (code, v) = http(&c, "GET", &format!("{CMS}?watch=true&resourceVersion=2&timeoutSeconds=1"), "application/json", b"");
+    let (code, v) = http(
+        &c,
+        "GET",
+        &format!("{CMS}?watch=true&resourceVersion=2&timeoutSeconds=1"),
+        "application/json",
+        b"",
+    );
     assert_eq!(code, 200);
     assert_eq!(v["type"], "ERROR", "{v}");
     assert_status(&v["object"], 410, "Expired", "too old resource version: 2");

@@ -9,9 +9,7 @@ use common::Cluster;
 use futures::{StreamExt, TryStreamExt};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::ConfigMap;
-use kube::api::{
-    Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams,
-};
+use kube::api::{Api, DeleteParams, DynamicObject, ListParams, Patch, PatchParams, PostParams};
 use kube::core::{ApiResource, GroupVersionKind};
 use kube::discovery::Discovery;
 use kube::runtime::{WatchStreamExt, watcher};
@@ -39,7 +37,13 @@ fn typed_crud_round_trips_and_stale_updates_conflict() {
         assert!(created.metadata.uid.is_some());
         assert!(created.metadata.creation_timestamp.is_some());
         let got = api.get("cfg").await.expect("get");
-        assert_eq!(got.data.as_ref().and_then(|d| d.get("key")).map(String::as_str), Some("one"));
+        assert_eq!(
+            got.data
+                .as_ref()
+                .and_then(|d| d.get("key"))
+                .map(String::as_str),
+            Some("one")
+        );
 
         let mut changed = got.clone();
         changed.data = Some([("key".to_string(), "two".to_string())].into());
@@ -47,7 +51,10 @@ fn typed_crud_round_trips_and_stale_updates_conflict() {
             .replace("cfg", &PostParams::default(), &changed)
             .await
             .expect("replace");
-        assert_ne!(updated.metadata.resource_version, got.metadata.resource_version);
+        assert_ne!(
+            updated.metadata.resource_version,
+            got.metadata.resource_version
+        );
 
         // `got` carries the old resourceVersion: the server refuses it.
         let err = api
@@ -68,7 +75,9 @@ fn typed_crud_round_trips_and_stale_updates_conflict() {
             .await
             .expect("list");
         assert_eq!(list.items.len(), 1);
-        api.delete("cfg", &DeleteParams::default()).await.expect("delete");
+        api.delete("cfg", &DeleteParams::default())
+            .await
+            .expect("delete");
         let err = api.get("cfg").await.expect_err("gone");
         assert!(matches!(err, kube::Error::Api(s) if s.code == 404));
     });
@@ -159,7 +168,11 @@ fn a_watcher_sees_every_change_in_order() {
                 .expect("each change arrives")
                 .expect("no watch error")
                 .expect("an object");
-            seen.push(cm.data.and_then(|d| d.get("key").cloned()).unwrap_or_default());
+            seen.push(
+                cm.data
+                    .and_then(|d| d.get("key").cloned())
+                    .unwrap_or_default(),
+            );
         }
         let expected: Vec<String> = (1..=20).map(|i| i.to_string()).collect();
         assert_eq!(seen, expected);
@@ -180,7 +193,10 @@ fn server_side_apply_tracks_managers_and_detects_conflicts() {
                     "spec": {"containers": [{"name": "app", "image": "web:1"}]}}}
         });
         let plumb = PatchParams::apply("plumb");
-        let d = api.patch("web", &plumb, &Patch::Apply(&config)).await.expect("apply");
+        let d = api
+            .patch("web", &plumb, &Patch::Apply(&config))
+            .await
+            .expect("apply");
         let managed = d.metadata.managed_fields.clone().unwrap_or_default();
         assert_eq!(managed.len(), 1);
         assert_eq!(managed[0].manager.as_deref(), Some("plumb"));
@@ -199,21 +215,35 @@ fn server_side_apply_tracks_managers_and_detects_conflicts() {
         match err {
             kube::Error::Api(s) => {
                 assert_eq!(s.code, 409);
-                assert!(s.message.contains("conflict with \"plumb\""), "{}", s.message);
+                assert!(
+                    s.message.contains("conflict with \"plumb\""),
+                    "{}",
+                    s.message
+                );
                 assert!(s.message.contains(".spec.replicas"), "{}", s.message);
             }
             other => panic!("unexpected error {other:?}"),
         }
         let forced = api
-            .patch("web", &PatchParams::apply("hpa").force(), &Patch::Apply(&other))
+            .patch(
+                "web",
+                &PatchParams::apply("hpa").force(),
+                &Patch::Apply(&other),
+            )
             .await
             .expect("forced apply");
         assert_eq!(forced.spec.replicas, Some(5));
 
         // replicas now belong to the hpa: plumb applying without them keeps 5.
         let mut again = config.clone();
-        again["spec"].as_object_mut().expect("spec").remove("replicas");
-        let d = api.patch("web", &plumb, &Patch::Apply(&again)).await.expect("re-apply");
+        again["spec"]
+            .as_object_mut()
+            .expect("spec")
+            .remove("replicas");
+        let d = api
+            .patch("web", &plumb, &Patch::Apply(&again))
+            .await
+            .expect("re-apply");
         assert_eq!(d.spec.replicas, Some(5));
     });
 }

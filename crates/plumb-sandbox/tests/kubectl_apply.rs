@@ -27,12 +27,27 @@ spec:
 fn client_side_apply_creates_then_is_unchanged_then_removes_a_dropped_field() {
     let c = Cluster::start();
     let f = c.file("dep.yaml", DEPLOYMENT);
-    assert_eq!(c.kubectl(&["apply", "-f", &f]), "deployment.apps/my-app created\n");
-    assert_eq!(c.kubectl(&["apply", "-f", &f]), "deployment.apps/my-app unchanged\n");
+    assert_eq!(
+        c.kubectl(&["apply", "-f", &f]),
+        "deployment.apps/my-app created\n"
+    );
+    assert_eq!(
+        c.kubectl(&["apply", "-f", &f]),
+        "deployment.apps/my-app unchanged\n"
+    );
     let without_tier = DEPLOYMENT.replace(", tier: web", "");
     let f2 = c.file("dep2.yaml", &without_tier);
-    assert_eq!(c.kubectl(&["apply", "-f", &f2]), "deployment.apps/my-app configured\n");
-    let labels = c.kubectl(&["get", "deployment", "my-app", "-o", "jsonpath={.metadata.labels}"]);
+    assert_eq!(
+        c.kubectl(&["apply", "-f", &f2]),
+        "deployment.apps/my-app configured\n"
+    );
+    let labels = c.kubectl(&[
+        "get",
+        "deployment",
+        "my-app",
+        "-o",
+        "jsonpath={.metadata.labels}",
+    ]);
     assert_eq!(labels, r#"{"app":"my-app"}"#);
 }
 
@@ -44,22 +59,43 @@ fn server_side_apply_reports_a_conflict_and_force_takes_the_field() {
         c.kubectl(&["apply", "--server-side", "-f", &f]),
         "deployment.apps/my-app serverside-applied\n"
     );
-    let other = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 4\n";
+    let other =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-app\nspec:\n  replicas: 4\n";
     let f2 = c.file("other.yaml", other);
-    let err = c.fails(&["apply", "--server-side", "--field-manager=other", "-f", &f2], None);
+    let err = c.fails(
+        &["apply", "--server-side", "--field-manager=other", "-f", &f2],
+        None,
+    );
     assert!(
         err.contains("Apply failed with 1 conflict: conflict with \"kubectl\": .spec.replicas"),
         "{err}"
     );
     assert_eq!(
-        c.kubectl(&["apply", "--server-side", "--field-manager=other", "--force-conflicts", "-f", &f2]),
+        c.kubectl(&[
+            "apply",
+            "--server-side",
+            "--field-manager=other",
+            "--force-conflicts",
+            "-f",
+            &f2
+        ]),
         "deployment.apps/my-app serverside-applied\n"
     );
-    let replicas = c.kubectl(&["get", "deployment", "my-app", "-o", "jsonpath={.spec.replicas}"]);
+    let replicas = c.kubectl(&[
+        "get",
+        "deployment",
+        "my-app",
+        "-o",
+        "jsonpath={.spec.replicas}",
+    ]);
     assert_eq!(replicas, "4");
     let managers = c.kubectl(&[
-        "get", "deployment", "my-app", "--show-managed-fields",
-        "-o", "jsonpath={.metadata.managedFields[*].manager}",
+        "get",
+        "deployment",
+        "my-app",
+        "--show-managed-fields",
+        "-o",
+        "jsonpath={.metadata.managedFields[*].manager}",
     ]);
     assert_eq!(managers, "kubectl other");
 
@@ -70,7 +106,13 @@ fn server_side_apply_reports_a_conflict_and_force_takes_the_field() {
         .replace("replicas: 3", "replicas: 4");
     let f3 = c.file("dep3.yaml", &without_tier);
     c.kubectl(&["apply", "--server-side", "-f", &f3]);
-    let labels = c.kubectl(&["get", "deployment", "my-app", "-o", "jsonpath={.metadata.labels}"]);
+    let labels = c.kubectl(&[
+        "get",
+        "deployment",
+        "my-app",
+        "-o",
+        "jsonpath={.metadata.labels}",
+    ]);
     assert_eq!(labels, r#"{"app":"my-app"}"#);
 }
 
@@ -79,7 +121,15 @@ fn patches_of_all_three_kubectl_types_apply() {
     let c = Cluster::start();
     c.ok(&["apply", "-f", "-"], Some(DEPLOYMENT));
     assert_eq!(
-        c.kubectl(&["patch", "deployment", "my-app", "--type", "merge", "-p", r#"{"spec":{"replicas":2}}"#]),
+        c.kubectl(&[
+            "patch",
+            "deployment",
+            "my-app",
+            "--type",
+            "merge",
+            "-p",
+            r#"{"spec":{"replicas":2}}"#
+        ]),
         "deployment.apps/my-app patched\n"
     );
     c.kubectl(&[
@@ -89,16 +139,32 @@ fn patches_of_all_three_kubectl_types_apply() {
     // Strategic merge keys containers by name: the sidecar is added, app is kept; a
     // new element goes before the server's own, as apimachinery orders them.
     c.kubectl(&[
-        "patch", "deployment", "my-app", "--type", "strategic",
-        "-p", r#"{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"envoy:1"}]}}}}"#,
+        "patch",
+        "deployment",
+        "my-app",
+        "--type",
+        "strategic",
+        "-p",
+        r#"{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"envoy:1"}]}}}}"#,
     ]);
     let images = c.kubectl(&[
-        "get", "deployment", "my-app", "-o",
+        "get",
+        "deployment",
+        "my-app",
+        "-o",
         "jsonpath={.spec.replicas} {.spec.template.spec.containers[*].image}",
     ]);
     assert_eq!(images, "2 envoy:1 myapp:v1.2.0");
     assert_eq!(
-        c.kubectl(&["patch", "deployment", "my-app", "--type", "merge", "-p", r#"{"spec":{"replicas":2}}"#]),
+        c.kubectl(&[
+            "patch",
+            "deployment",
+            "my-app",
+            "--type",
+            "merge",
+            "-p",
+            r#"{"spec":{"replicas":2}}"#
+        ]),
         "deployment.apps/my-app patched (no change)\n"
     );
 }
@@ -130,13 +196,26 @@ fn diff_shows_drift_and_exits_one_then_nothing_after_apply() {
     c.kubectl(&["apply", "-f", &f]);
     c.kubectl(&["scale", "deployment", "my-app", "--replicas=5"]);
     let out = c.kubectl_in(&["diff", "-f", &f], None);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let diff = String::from_utf8_lossy(&out.stdout);
     assert!(diff.contains("-  replicas: 5\n+  replicas: 3\n"), "{diff}");
-    assert!(diff.contains("-  generation: 2\n+  generation: 3\n"), "{diff}");
+    assert!(
+        diff.contains("-  generation: 2\n+  generation: 3\n"),
+        "{diff}"
+    );
     c.kubectl(&["apply", "-f", &f]);
     let out = c.kubectl_in(&["diff", "-f", &f], None);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -163,7 +242,14 @@ fn create_namespace_then_objects_in_it_and_delete_the_namespace_removes_them() {
         "namespace/production created\n"
     );
     c.ok(&["apply", "-n", "production", "-f", "-"], Some(DEPLOYMENT));
-    c.kubectl(&["create", "configmap", "cfg", "-n", "production", "--from-literal=a=b"]);
+    c.kubectl(&[
+        "create",
+        "configmap",
+        "cfg",
+        "-n",
+        "production",
+        "--from-literal=a=b",
+    ]);
     assert_eq!(
         c.kubectl(&["delete", "namespace", "production"]),
         "namespace \"production\" deleted\n"
@@ -174,14 +260,24 @@ fn create_namespace_then_objects_in_it_and_delete_the_namespace_removes_them() {
     let err = c.fails(&["get", "configmap", "cfg", "-n", "production"], None);
     assert!(err.contains("namespaces \"production\" not found"), "{err}");
     let all = c.kubectl(&["get", "configmaps,deployments", "-A", "-o", "name"]);
-    assert!(!all.contains("configmap/cfg") && !all.contains("deployment.apps/my-app"), "{all}");
+    assert!(
+        !all.contains("configmap/cfg") && !all.contains("deployment.apps/my-app"),
+        "{all}"
+    );
 }
 
 #[test]
 fn kubectl_create_generators_work_over_protobuf() {
     let c = Cluster::start();
     assert_eq!(
-        c.kubectl(&["create", "deployment", "web", "--image=nginx:1.27", "--replicas=2", "--port=80"]),
+        c.kubectl(&[
+            "create",
+            "deployment",
+            "web",
+            "--image=nginx:1.27",
+            "--replicas=2",
+            "--port=80"
+        ]),
         "deployment.apps/web created\n"
     );
     assert_eq!(
@@ -189,7 +285,13 @@ fn kubectl_create_generators_work_over_protobuf() {
         "configmap/cfg created\n"
     );
     assert_eq!(
-        c.kubectl(&["create", "secret", "generic", "creds", "--from-literal=token=s3cr3t"]),
+        c.kubectl(&[
+            "create",
+            "secret",
+            "generic",
+            "creds",
+            "--from-literal=token=s3cr3t"
+        ]),
         "secret/creds created\n"
     );
     assert_eq!(
@@ -201,10 +303,22 @@ fn kubectl_create_generators_work_over_protobuf() {
         "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}",
     ]);
     assert_eq!(got, "2 nginx:1.27 80");
-    assert_eq!(c.kubectl(&["get", "configmap", "cfg", "-o", "jsonpath={.data.mode}"]), "prod");
-    assert_eq!(c.kubectl(&["get", "secret", "creds", "-o", "jsonpath={.data.token}"]), "czNjcjN0");
     assert_eq!(
-        c.kubectl(&["get", "service", "web", "-o", "jsonpath={.spec.ports[0].targetPort}"]),
+        c.kubectl(&["get", "configmap", "cfg", "-o", "jsonpath={.data.mode}"]),
+        "prod"
+    );
+    assert_eq!(
+        c.kubectl(&["get", "secret", "creds", "-o", "jsonpath={.data.token}"]),
+        "czNjcjN0"
+    );
+    assert_eq!(
+        c.kubectl(&[
+            "get",
+            "service",
+            "web",
+            "-o",
+            "jsonpath={.spec.ports[0].targetPort}"
+        ]),
         "8080"
     );
 }

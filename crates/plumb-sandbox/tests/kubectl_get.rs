@@ -67,7 +67,10 @@ fn get_services_namespaces_and_label_selection() {
     assert_eq!(&cells[3..], ["<none>", "80/TCP", "<age>"]);
     assert_eq!(lines.len(), 2, "only the selected service: {svc}");
     let all = normalize(&c.kubectl(&["get", "services"]));
-    assert!(all.contains("\nkubernetes ClusterIP 10.96.0.1 <none> 443/TCP <age>"), "{all}");
+    assert!(
+        all.contains("\nkubernetes ClusterIP 10.96.0.1 <none> 443/TCP <age>"),
+        "{all}"
+    );
 
     let ns = normalize(&c.kubectl(&["get", "namespaces"]));
     assert_eq!(
@@ -75,7 +78,10 @@ fn get_services_namespaces_and_label_selection() {
         "NAME STATUS AGE\ndefault Active <age>\nkube-node-lease Active <age>\nkube-public Active <age>\nkube-system Active <age>"
     );
     let none = c.kubectl_in(&["get", "deployments", "-l", "app=nothing"], None);
-    assert_eq!(String::from_utf8_lossy(&none.stderr), "No resources found in default namespace.\n");
+    assert_eq!(
+        String::from_utf8_lossy(&none.stderr),
+        "No resources found in default namespace.\n"
+    );
 }
 
 #[test]
@@ -108,7 +114,10 @@ fn get_yaml_shows_server_set_metadata_and_defaults() {
 fn api_resources_lists_builtins_and_a_new_crd() {
     let c = Cluster::start();
     let out = normalize(&c.kubectl(&["api-resources"]));
-    assert!(out.starts_with("NAME SHORTNAMES APIVERSION NAMESPACED KIND\n"), "{out}");
+    assert!(
+        out.starts_with("NAME SHORTNAMES APIVERSION NAMESPACED KIND\n"),
+        "{out}"
+    );
     for line in [
         "deployments deploy apps/v1 true Deployment",
         "namespaces ns v1 false Namespace",
@@ -154,10 +163,19 @@ fn a_crd_installs_and_its_objects_print_their_columns() {
         "customresourcedefinition.apiextensions.k8s.io/widgets.example.com created\n"
     );
     let w = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3, color: blue}\n";
-    assert_eq!(c.ok(&["apply", "-f", "-"], Some(w)), "widget.example.com/w1 created\n");
+    assert_eq!(
+        c.ok(&["apply", "-f", "-"], Some(w)),
+        "widget.example.com/w1 created\n"
+    );
     // Declared printer columns replace the default Age column, as in apiextensions.
-    assert_eq!(normalize(&c.kubectl(&["get", "widgets"])), "NAME SIZE\nw1 3");
-    assert_eq!(normalize(&c.kubectl(&["get", "wd", "-o", "wide"])), "NAME SIZE COLOR\nw1 3 blue");
+    assert_eq!(
+        normalize(&c.kubectl(&["get", "widgets"])),
+        "NAME SIZE\nw1 3"
+    );
+    assert_eq!(
+        normalize(&c.kubectl(&["get", "wd", "-o", "wide"])),
+        "NAME SIZE COLOR\nw1 3 blue"
+    );
     let crds = normalize(&c.kubectl(&["get", "crds"]));
     let lines: Vec<&str> = crds.lines().collect();
     assert_eq!(lines[0], "NAME CREATED AT");
@@ -198,7 +216,17 @@ fn get_watch_prints_a_line_per_change() {
         }
     }
     child.kill().expect("stop kubectl -w");
-    assert_eq!(lines.first().map(String::as_str), Some("NAME READY UP-TO-DATE AVAILABLE AGE"));
-    assert_eq!(lines.get(1).map(String::as_str), Some("my-app 0/3 0 0 <age>"));
-    assert_eq!(lines.get(2).map(String::as_str), Some("my-app 0/5 0 0 <age>"));
+    child.wait().expect("kubectl -w exits");
+    assert_eq!(
+        lines.first().map(String::as_str),
+        Some("NAME READY UP-TO-DATE AVAILABLE AGE")
+    );
+    assert_eq!(
+        lines.get(1).map(String::as_str),
+        Some("my-app 0/3 0 0 <age>")
+    );
+    assert_eq!(
+        lines.get(2).map(String::as_str),
+        Some("my-app 0/5 0 0 <age>")
+    );
 }

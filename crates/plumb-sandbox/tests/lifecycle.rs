@@ -55,15 +55,30 @@ fn generation_moves_on_spec_changes_only() {
     let client = c.client();
     c.rt.block_on(async move {
         let api: Api<Deployment> = Api::namespaced(client, "default");
-        let d = api.create(&PostParams::default(), &deployment()).await.expect("create");
+        let d = api
+            .create(&PostParams::default(), &deployment())
+            .await
+            .expect("create");
         assert_eq!(d.metadata.generation, Some(1));
         let d = api
-            .patch("owner", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"labels": {"x": "y"}}})))
+            .patch(
+                "owner",
+                &PatchParams::default(),
+                &Patch::Merge(json!({"metadata": {"labels": {"x": "y"}}})),
+            )
             .await
             .expect("label");
-        assert_eq!(d.metadata.generation, Some(1), "metadata changes keep the generation");
+        assert_eq!(
+            d.metadata.generation,
+            Some(1),
+            "metadata changes keep the generation"
+        );
         let d = api
-            .patch("owner", &PatchParams::default(), &Patch::Merge(json!({"spec": {"replicas": 2}})))
+            .patch(
+                "owner",
+                &PatchParams::default(),
+                &Patch::Merge(json!({"spec": {"replicas": 2}})),
+            )
             .await
             .expect("scale");
         assert_eq!(d.metadata.generation, Some(2));
@@ -76,17 +91,28 @@ fn the_status_subresource_and_the_main_resource_change_only_their_part() {
     let client = c.client();
     c.rt.block_on(async move {
         let api: Api<Deployment> = Api::namespaced(client, "default");
-        api.create(&PostParams::default(), &deployment()).await.expect("create");
+        api.create(&PostParams::default(), &deployment())
+            .await
+            .expect("create");
         // Status through the main resource is ignored.
         let d = api
-            .patch("owner", &PatchParams::default(), &Patch::Merge(json!({"status": {"replicas": 7}})))
+            .patch(
+                "owner",
+                &PatchParams::default(),
+                &Patch::Merge(json!({"status": {"replicas": 7}})),
+            )
             .await
             .expect("patch main");
         assert_eq!(d.status.and_then(|s| s.replicas), None);
         // Spec through the status subresource is ignored; status is written.
         let d = api
-            .patch_status("owner", &PatchParams::default(),
-                &Patch::Merge(json!({"spec": {"replicas": 9}, "status": {"replicas": 1, "readyReplicas": 1}})))
+            .patch_status(
+                "owner",
+                &PatchParams::default(),
+                &Patch::Merge(
+                    json!({"spec": {"replicas": 9}, "status": {"replicas": 1, "readyReplicas": 1}}),
+                ),
+            )
             .await
             .expect("patch status");
         assert_eq!(d.spec.replicas, Some(1));
@@ -106,13 +132,21 @@ fn finalizers_hold_an_object_until_they_are_removed() {
             "metadata": {"name": "held", "finalizers": ["example.com/cleanup"]},
         }))
         .expect("a ConfigMap");
-        api.create(&PostParams::default(), &cm).await.expect("create");
-        api.delete("held", &DeleteParams::default()).await.expect("delete");
+        api.create(&PostParams::default(), &cm)
+            .await
+            .expect("create");
+        api.delete("held", &DeleteParams::default())
+            .await
+            .expect("delete");
         let held = api.get("held").await.expect("still there");
         assert!(held.metadata.deletion_timestamp.is_some());
-        api.patch("held", &PatchParams::default(), &Patch::Merge(json!({"metadata": {"finalizers": null}})))
-            .await
-            .expect("remove finalizer");
+        api.patch(
+            "held",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"finalizers": null}})),
+        )
+        .await
+        .expect("remove finalizer");
         let err = api.get("held").await.expect_err("gone once finalized");
         assert!(matches!(err, kube::Error::Api(s) if s.code == 404));
     });
@@ -126,23 +160,42 @@ fn background_deletion_collects_dependents_and_orphan_keeps_them() {
         let deps: Api<Deployment> = Api::namespaced(client.clone(), "default");
         let cms: Api<ConfigMap> = Api::namespaced(client, "default");
 
-        let owner = deps.create(&PostParams::default(), &deployment()).await.expect("owner");
-        cms.create(&PostParams::default(), &owned_configmap("dep-1", &owner)).await.expect("dependent");
-        deps.delete("owner", &DeleteParams::background()).await.expect("delete");
+        let owner = deps
+            .create(&PostParams::default(), &deployment())
+            .await
+            .expect("owner");
+        cms.create(&PostParams::default(), &owned_configmap("dep-1", &owner))
+            .await
+            .expect("dependent");
+        deps.delete("owner", &DeleteParams::background())
+            .await
+            .expect("delete");
         eventually("the dependent is collected", || async {
             cms.get_opt("dep-1").await.expect("get").is_none()
         })
         .await;
 
-        let owner = deps.create(&PostParams::default(), &deployment()).await.expect("owner");
-        cms.create(&PostParams::default(), &owned_configmap("dep-2", &owner)).await.expect("dependent");
-        deps.delete("owner", &DeleteParams::orphan()).await.expect("delete");
+        let owner = deps
+            .create(&PostParams::default(), &deployment())
+            .await
+            .expect("owner");
+        cms.create(&PostParams::default(), &owned_configmap("dep-2", &owner))
+            .await
+            .expect("dependent");
+        deps.delete("owner", &DeleteParams::orphan())
+            .await
+            .expect("delete");
         eventually("the owner is gone", || async {
             deps.get_opt("owner").await.expect("get").is_none()
         })
         .await;
         let kept = cms.get("dep-2").await.expect("orphan kept");
-        assert!(kept.metadata.owner_references.unwrap_or_default().is_empty());
+        assert!(
+            kept.metadata
+                .owner_references
+                .unwrap_or_default()
+                .is_empty()
+        );
     });
 }
 
@@ -153,13 +206,27 @@ fn foreground_deletion_removes_dependents_before_the_owner() {
     c.rt.block_on(async move {
         let deps: Api<Deployment> = Api::namespaced(client.clone(), "default");
         let cms: Api<ConfigMap> = Api::namespaced(client, "default");
-        let owner = deps.create(&PostParams::default(), &deployment()).await.expect("owner");
-        cms.create(&PostParams::default(), &owned_configmap("dep-3", &owner)).await.expect("dependent");
-        let dp = DeleteParams { propagation_policy: Some(PropagationPolicy::Foreground), ..DeleteParams::default() };
+        let owner = deps
+            .create(&PostParams::default(), &deployment())
+            .await
+            .expect("owner");
+        cms.create(&PostParams::default(), &owned_configmap("dep-3", &owner))
+            .await
+            .expect("dependent");
+        let dp = DeleteParams {
+            propagation_policy: Some(PropagationPolicy::Foreground),
+            ..DeleteParams::default()
+        };
         let res = deps.delete("owner", &dp).await.expect("delete");
         let marked = res.left().expect("the owner is returned while it waits");
         assert!(marked.metadata.deletion_timestamp.is_some());
-        assert!(marked.metadata.finalizers.unwrap_or_default().contains(&"foregroundDeletion".to_string()));
+        assert!(
+            marked
+                .metadata
+                .finalizers
+                .unwrap_or_default()
+                .contains(&"foregroundDeletion".to_string())
+        );
         eventually("owner and dependent are gone", || async {
             deps.get_opt("owner").await.expect("get").is_none()
                 && cms.get_opt("dep-3").await.expect("get").is_none()
@@ -180,11 +247,16 @@ fn deletecollection_removes_what_the_selector_selects() {
                 "metadata": {"name": name, "labels": {"team": team}},
             }))
             .expect("cm");
-            cms.create(&PostParams::default(), &cm).await.expect("create");
+            cms.create(&PostParams::default(), &cm)
+                .await
+                .expect("create");
         }
-        cms.delete_collection(&DeleteParams::default(), &ListParams::default().labels("team=x"))
-            .await
-            .expect("deletecollection");
+        cms.delete_collection(
+            &DeleteParams::default(),
+            &ListParams::default().labels("team=x"),
+        )
+        .await
+        .expect("deletecollection");
         let left: Vec<String> = cms
             .list(&ListParams::default().labels("team"))
             .await
@@ -208,7 +280,9 @@ fn pages_of_a_list_cover_every_object_once() {
                 "apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": format!("p{i:02}")},
             }))
             .expect("cm");
-            cms.create(&PostParams::default(), &cm).await.expect("create");
+            cms.create(&PostParams::default(), &cm)
+                .await
+                .expect("create");
         }
         let mut names = Vec::new();
         let mut token: Option<String> = None;

@@ -166,19 +166,36 @@ fn delete_object(
 async fn finish_graceful(state: &Arc<AppState>, ty: &Arc<ResourceType>, obj: &Value) {
     let uid = obj["metadata"]["uid"].as_str().unwrap_or("").to_string();
     let name = obj["metadata"]["name"].as_str().unwrap_or("").to_string();
-    let namespace = obj["metadata"]["namespace"].as_str().unwrap_or("").to_string();
+    let namespace = obj["metadata"]["namespace"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
     let finalizers: Vec<String> = obj["metadata"]["finalizers"]
         .as_array()
-        .map(|a| a.iter().filter_map(|f| f.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     if ty.group.is_empty() && ty.plural == "namespaces" {
         empty_namespace(state, &name);
         // The namespace goes once its content is gone and no finalizer of others remains.
-        let _ = state.store.mutate::<ApiError>("/namespaces", "", &name, |cur, _| {
-            let Some(cur) = cur else { return Ok(Change::Nothing) };
-            let others = cur["metadata"]["finalizers"].as_array().is_some_and(|f| !f.is_empty());
-            Ok(if others { Change::Nothing } else { Change::Delete })
-        });
+        let _ = state
+            .store
+            .mutate::<ApiError>("/namespaces", "", &name, |cur, _| {
+                let Some(cur) = cur else {
+                    return Ok(Change::Nothing);
+                };
+                let others = cur["metadata"]["finalizers"]
+                    .as_array()
+                    .is_some_and(|f| !f.is_empty());
+                Ok(if others {
+                    Change::Nothing
+                } else {
+                    Change::Delete
+                })
+            });
         return;
     }
     if finalizers.iter().any(|f| f == "foregroundDeletion") {
@@ -191,20 +208,30 @@ async fn finish_graceful(state: &Arc<AppState>, ty: &Arc<ResourceType>, obj: &Va
     }
 }
 
-fn remove_finalizer(state: &Arc<AppState>, ty: &Arc<ResourceType>, ns: &str, name: &str, fin: &str) {
-    let result = state.store.mutate::<ApiError>(&ty.storage_key(), ns, name, |cur, _| {
-        let Some(cur) = cur else { return Ok(Change::Nothing) };
-        let mut next = (**cur).clone();
-        let rest: Vec<Value> = cur["metadata"]["finalizers"]
-            .as_array()
-            .map(|a| a.iter().filter(|f| *f != fin).cloned().collect())
-            .unwrap_or_default();
-        if rest.is_empty() {
-            return Ok(Change::Delete);
-        }
-        next["metadata"]["finalizers"] = json!(rest);
-        Ok(Change::Put(next))
-    });
+fn remove_finalizer(
+    state: &Arc<AppState>,
+    ty: &Arc<ResourceType>,
+    ns: &str,
+    name: &str,
+    fin: &str,
+) {
+    let result = state
+        .store
+        .mutate::<ApiError>(&ty.storage_key(), ns, name, |cur, _| {
+            let Some(cur) = cur else {
+                return Ok(Change::Nothing);
+            };
+            let mut next = (**cur).clone();
+            let rest: Vec<Value> = cur["metadata"]["finalizers"]
+                .as_array()
+                .map(|a| a.iter().filter(|f| *f != fin).cloned().collect())
+                .unwrap_or_default();
+            if rest.is_empty() {
+                return Ok(Change::Delete);
+            }
+            next["metadata"]["finalizers"] = json!(rest);
+            Ok(Change::Put(next))
+        });
     if let Ok(Some(c)) = result
         && c.kind == EventKind::Deleted
     {
@@ -235,7 +262,9 @@ pub fn after_delete(state: &Arc<AppState>, ty: &Arc<ResourceType>, obj: &Value) 
 /// Deletes the objects owned by `uid` (garbage collection).
 fn delete_dependents(state: &Arc<AppState>, uid: &str, propagation: Propagation) {
     for ((res, ns, name), obj) in state.store.dependents(uid) {
-        let Some((group, plural)) = res.split_once('/') else { continue };
+        let Some((group, plural)) = res.split_once('/') else {
+            continue;
+        };
         let Some(ty) = state.registry.storage_type(group, plural) else {
             continue;
         };
@@ -260,7 +289,9 @@ fn delete_dependents(state: &Arc<AppState>, uid: &str, propagation: Propagation)
 
 fn strip_owner(state: &Arc<AppState>, res: &str, ns: &str, name: &str, uid: &str) {
     let _ = state.store.mutate::<ApiError>(res, ns, name, |cur, _| {
-        let Some(cur) = cur else { return Ok(Change::Nothing) };
+        let Some(cur) = cur else {
+            return Ok(Change::Nothing);
+        };
         let mut next = (**cur).clone();
         let refs: Vec<Value> = cur["metadata"]["ownerReferences"]
             .as_array()
@@ -292,9 +323,12 @@ fn empty_namespace(state: &Arc<AppState>, namespace: &str) {
         let (objects, _) = state.store.list(&ty.storage_key(), Some(namespace));
         for o in objects {
             let name = o["metadata"]["name"].as_str().unwrap_or("").to_string();
-            let committed = state
-                .store
-                .mutate::<ApiError>(&ty.storage_key(), namespace, &name, |_, _| Ok(Change::Delete));
+            let committed =
+                state
+                    .store
+                    .mutate::<ApiError>(&ty.storage_key(), namespace, &name, |_, _| {
+                        Ok(Change::Delete)
+                    });
             if let Ok(Some(c)) = committed {
                 after_delete(state, &ty, &c.object);
             }

@@ -43,7 +43,13 @@ pub fn group(reg: &Registry, name: &str) -> ApiResult<Value> {
     let (g, vs) = groups
         .iter()
         .find(|(g, _)| g == name && !g.is_empty())
-        .ok_or_else(|| ApiError::new(404, "NotFound", "the server could not find the requested resource"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )
+        })?;
     let mut e = group_entry(g, vs);
     e["kind"] = json!("APIGroup");
     e["apiVersion"] = json!("v1");
@@ -84,5 +90,7 @@ pub fn resources(reg: &Registry, group: &str, version: &str) -> ApiResult<Value>
     } else {
         format!("{group}/{version}")
     };
-    Ok(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": list}))
+    Ok(
+        json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": list}),
+    )
 }

@@ -15,8 +15,11 @@ pub fn decode(body: &[u8], content_type: &str) -> ApiResult<Value> {
         return Err(ApiError::bad_request("the request body is empty"));
     }
     if content_type == crate::protobuf::CONTENT_TYPE {
-        return crate::protobuf::decode(body)
-            .map_err(|e| ApiError::bad_request(format!("the protobuf body of the request could not be decoded: {e}")));
+        return crate::protobuf::decode(body).map_err(|e| {
+            ApiError::bad_request(format!(
+                "the protobuf body of the request could not be decoded: {e}"
+            ))
+        });
     }
     if content_type.contains("protobuf") || content_type.contains("cbor") {
         return Err(ApiError::unsupported_media(format!(
@@ -47,10 +50,9 @@ pub struct Filter {
 impl Filter {
     pub fn from_query(ctx: &Ctx) -> ApiResult<Filter> {
         let labels = match ctx.q("labelSelector") {
-            Some(s) => Some(
-                LabelSelector::parse(s)
-                    .map_err(|e| ApiError::bad_request(format!("unable to parse requirement: {}", e.0)))?,
-            ),
+            Some(s) => Some(LabelSelector::parse(s).map_err(|e| {
+                ApiError::bad_request(format!("unable to parse requirement: {}", e.0))
+            })?),
             None => None,
         };
         let fields = match ctx.q("fieldSelector") {
@@ -268,7 +270,12 @@ pub fn track_apply(
 }
 
 /// Applies a JSON, merge or strategic merge patch to an object of `ty`.
-pub fn apply_patch(ty: &ResourceType, patch_type: &str, cur: &Value, patch: &Value) -> ApiResult<Value> {
+pub fn apply_patch(
+    ty: &ResourceType,
+    patch_type: &str,
+    cur: &Value,
+    patch: &Value,
+) -> ApiResult<Value> {
     if patch_type == "application/strategic-merge-patch+json" {
         if ty.custom {
             return Err(ApiError::unsupported_media(

@@ -11,8 +11,8 @@ mod watch;
 pub mod write;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -76,7 +76,10 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn q(&self, key: &str) -> Option<&str> {
-        self.query.get(key).map(String::as_str).filter(|v| !v.is_empty())
+        self.query
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
 
     pub fn flag(&self, key: &str) -> bool {
@@ -235,7 +238,11 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> ApiResult<Response> {
         };
         return match doc {
             Some(d) => Ok(json_response(StatusCode::OK, &d)),
-            None => Err(ApiError::new(404, "NotFound", "the server could not find the requested resource")),
+            None => Err(ApiError::new(
+                404,
+                "NotFound",
+                "the server could not find the requested resource",
+            )),
         };
     }
     let target = path::parse(&path);

@@ -50,10 +50,16 @@ pub fn group_version(reg: &Registry, group: &str, version: &str) -> Option<Value
     } else {
         format!("/apis/{group}/{version}")
     };
-    let params: Vec<Value> = ["dryRun", "fieldManager", "fieldValidation", "force", "pretty"]
-        .iter()
-        .map(|n| json!({"name": n, "in": "query", "schema": {"type": "string", "uniqueItems": true}}))
-        .collect();
+    let params: Vec<Value> = [
+        "dryRun",
+        "fieldManager",
+        "fieldValidation",
+        "force",
+        "pretty",
+    ]
+    .iter()
+    .map(|n| json!({"name": n, "in": "query", "schema": {"type": "string", "uniqueItems": true}}))
+    .collect();
     for t in reg.all() {
         if t.group != group || t.version != version {
             continue;

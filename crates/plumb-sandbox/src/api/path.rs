@@ -21,7 +21,10 @@ pub enum Target {
     /// `/apis/<group>`
     Group(String),
     /// `/api/v1`, `/apis/<group>/<version>`
-    Resources { group: String, version: String },
+    Resources {
+        group: String,
+        version: String,
+    },
     Resource(ResourcePath),
     Other,
 }
@@ -62,9 +65,12 @@ pub fn parse(path: &str) -> Target {
         }
         ["namespaces", ns, plural] => (Some(owned(ns)), *plural, None, None),
         ["namespaces", ns, plural, name] => (Some(owned(ns)), *plural, Some(owned(name)), None),
-        ["namespaces", ns, plural, name, sub] => {
-            (Some(owned(ns)), *plural, Some(owned(name)), Some(owned(sub)))
-        }
+        ["namespaces", ns, plural, name, sub] => (
+            Some(owned(ns)),
+            *plural,
+            Some(owned(name)),
+            Some(owned(sub)),
+        ),
         [plural] => (None, *plural, None, None),
         [plural, name] => (None, *plural, Some(owned(name)), None),
         [plural, name, sub] => (None, *plural, Some(owned(name)), Some(owned(sub))),
@@ -101,7 +107,10 @@ mod tests {
         assert_eq!(r.name.as_deref(), Some("web"));
         assert_eq!(r.subresource.as_deref(), Some("scale"));
         let ns = res("/api/v1/namespaces/prod");
-        assert_eq!((ns.plural.as_str(), ns.name.as_deref()), ("namespaces", Some("prod")));
+        assert_eq!(
+            (ns.plural.as_str(), ns.name.as_deref()),
+            ("namespaces", Some("prod"))
+        );
         assert_eq!(ns.namespace, None);
         let all = res("/api/v1/pods");
         assert_eq!((all.plural.as_str(), all.namespace), ("pods", None));

@@ -85,7 +85,10 @@ pub fn list(ctx: &Ctx) -> ApiResult<Response> {
         meta["remainingItemCount"] = json!(remaining);
     }
     let (api_version, kind) = if output == Output::Metadata {
-        ("meta.k8s.io/v1".to_string(), "PartialObjectMetadataList".to_string())
+        (
+            "meta.k8s.io/v1".to_string(),
+            "PartialObjectMetadataList".to_string(),
+        )
     } else {
         (ctx.ty.api_version(), format!("{}List", ctx.ty.kind))
     };
@@ -102,7 +105,9 @@ pub fn list(ctx: &Ctx) -> ApiResult<Response> {
         }
         let written = match output {
             Output::Metadata => serde_json::to_writer(&mut body, &hooks::partial_metadata(o)),
-            _ if o["apiVersion"].as_str() == Some(want.as_str()) => serde_json::to_writer(&mut body, &**o),
+            _ if o["apiVersion"].as_str() == Some(want.as_str()) => {
+                serde_json::to_writer(&mut body, &**o)
+            }
             _ => serde_json::to_writer(&mut body, &as_version(o, &ctx.ty)),
         };
         written.map_err(ApiError::internal)?;
@@ -120,7 +125,7 @@ fn encode_continue(meta: &Value) -> String {
 
 fn decode_continue(token: &str) -> ApiResult<(String, String)> {
     let bad = || ApiError::bad_request(format!("invalid continue token: {token}"));
-    if token.len() % 2 != 0 {
+    if !token.len().is_multiple_of(2) {
         return Err(bad());
     }
     let bytes: Result<Vec<u8>, _> = (0..token.len())

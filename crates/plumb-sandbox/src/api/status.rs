@@ -38,8 +38,12 @@ impl ApiError {
     /// 404 NotFound for `deployments.apps "x"`.
     pub fn not_found(group_resource: &str, name: &str) -> Self {
         let (resource, group) = split_gr(group_resource);
-        Self::new(404, "NotFound", format!("{group_resource} \"{name}\" not found"))
-            .with_details(json!({"name": name, "group": group, "kind": resource}))
+        Self::new(
+            404,
+            "NotFound",
+            format!("{group_resource} \"{name}\" not found"),
+        )
+        .with_details(json!({"name": name, "group": group, "kind": resource}))
     }
 
     /// 409 AlreadyExists.
@@ -140,5 +144,7 @@ impl From<std::io::Error> for ApiError {
 }
 
 fn split_gr(group_resource: &str) -> (&str, &str) {
-    group_resource.split_once('.').unwrap_or((group_resource, ""))
+    group_resource
+        .split_once('.')
+        .unwrap_or((group_resource, ""))
 }

@@ -50,7 +50,10 @@ pub async fn watch(ctx: Ctx) -> ApiResult<Response> {
         let mut encode = |kind: &str, obj: &Value| -> Bytes {
             let object = match output {
                 Output::Table => {
-                    let rv = obj["metadata"]["resourceVersion"].as_str().unwrap_or("").to_string();
+                    let rv = obj["metadata"]["resourceVersion"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_string();
                     let mut t = hooks::table(&ctx, std::slice::from_ref(obj), &rv, None);
                     if !first_table {
                         t["columnDefinitions"] = json!(null);
@@ -61,8 +64,8 @@ pub async fn watch(ctx: Ctx) -> ApiResult<Response> {
                 Output::Metadata => hooks::partial_metadata(obj),
                 Output::Object => obj.clone(),
             };
-            let mut line = serde_json::to_vec(&json!({"type": kind, "object": object}))
-                .unwrap_or_default();
+            let mut line =
+                serde_json::to_vec(&json!({"type": kind, "object": object})).unwrap_or_default();
             line.push(b'\n');
             Bytes::from(line)
         };
@@ -76,7 +79,9 @@ pub async fn watch(ctx: Ctx) -> ApiResult<Response> {
         };
         let mut last_rv = start_rv;
         for e in backlog {
-            let Some(kind) = visible_as(&filter, &e) else { continue };
+            let Some(kind) = visible_as(&filter, &e) else {
+                continue;
+            };
             let obj = as_version(&e.object, &ctx.ty);
             if tx.send(Ok(encode(kind, &obj))).await.is_err() {
                 return;

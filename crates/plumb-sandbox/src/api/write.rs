@@ -58,7 +58,10 @@ pub fn create(ctx: &Ctx) -> ApiResult<Response> {
         dry_run: ctx.dry_run(),
     };
     let obj = create_object(&ctx.state, &ctx.ty, ns, obj, &opts)?;
-    Ok(json_response(StatusCode::CREATED, &as_version(&obj, &ctx.ty)))
+    Ok(json_response(
+        StatusCode::CREATED,
+        &as_version(&obj, &ctx.ty),
+    ))
 }
 
 /// Checks (and fills in) apiVersion and kind against the resource of the URL.
@@ -137,7 +140,11 @@ pub fn create_object(
                 meta["name"] = json!(generated_name(prefix));
             }
             _ => {
-                return Err(invalid_name(ty, "", "metadata.name: Required value: name or generateName is required"));
+                return Err(invalid_name(
+                    ty,
+                    "",
+                    "metadata.name: Required value: name or generateName is required",
+                ));
             }
         }
     }
@@ -178,7 +185,11 @@ pub fn create_object(
         obj = hooks::track_update(None, &obj, ty, opts.manager, opts.subresource, &ts)?;
     }
     if opts.dry_run {
-        if state.store.get(&ty.storage_key(), namespace_of(ty, namespace), &name).is_some() {
+        if state
+            .store
+            .get(&ty.storage_key(), namespace_of(ty, namespace), &name)
+            .is_some()
+        {
             return Err(ApiError::already_exists(&ty.group_resource(), &name));
         }
         return Ok(Arc::new(obj));
@@ -186,12 +197,17 @@ pub fn create_object(
     let gr = ty.group_resource();
     let committed = state
         .store
-        .mutate(&ty.storage_key(), namespace_of(ty, namespace), &name, |cur, _| {
-            if cur.is_some() {
-                return Err(ApiError::already_exists(&gr, &name));
-            }
-            Ok(Change::Put(obj))
-        })?
+        .mutate(
+            &ty.storage_key(),
+            namespace_of(ty, namespace),
+            &name,
+            |cur, _| {
+                if cur.is_some() {
+                    return Err(ApiError::already_exists(&gr, &name));
+                }
+                Ok(Change::Put(obj))
+            },
+        )?
         .ok_or_else(|| ApiError::internal("create committed nothing"))?;
     after_commit(state, ty, &committed);
     Ok(committed.object)
@@ -207,7 +223,10 @@ fn invalid_name(ty: &ResourceType, name: &str, detail: &str) -> ApiError {
     } else {
         format!(".{}", ty.group)
     };
-    ApiError::invalid(format!("{}{group} \"{name}\" is invalid: {detail}", ty.kind))
+    ApiError::invalid(format!(
+        "{}{group} \"{name}\" is invalid: {detail}",
+        ty.kind
+    ))
 }
 
 fn require_namespace(state: &AppState, namespace: &str) -> ApiResult<()> {
@@ -270,7 +289,10 @@ pub fn patch(ctx: &Ctx) -> ApiResult<Response> {
         let force = ctx.flag("force");
         let mut config = decode_body(ctx)?;
         check_type(&ctx.ty, &mut config)?;
-        if config["metadata"]["name"].as_str().is_some_and(|n| n != ctx.name()) {
+        if config["metadata"]["name"]
+            .as_str()
+            .is_some_and(|n| n != ctx.name())
+        {
             return Err(ApiError::bad_request(format!(
                 "the name of the object ({}) does not match the name on the URL ({})",
                 config["metadata"]["name"].as_str().unwrap_or(""),
@@ -371,7 +393,9 @@ pub fn update_object(
 
 /// An object marked for deletion whose finalizers are all gone.
 fn is_finalized(obj: &Value) -> bool {
-    obj["metadata"].get("deletionTimestamp").is_some_and(|t| !t.is_null())
+    obj["metadata"]
+        .get("deletionTimestamp")
+        .is_some_and(|t| !t.is_null())
         && obj["metadata"]["finalizers"]
             .as_array()
             .is_none_or(|f| f.is_empty())
@@ -431,20 +455,25 @@ fn finish_update(
             }
             new = merged;
         }
-        _ if ty.status_subresource => {
-            match old.get("status") {
-                Some(s) => new["status"] = s.clone(),
-                None => {
-                    if let Some(m) = new.as_object_mut() {
-                        m.remove("status");
-                    }
+        _ if ty.status_subresource => match old.get("status") {
+            Some(s) => new["status"] = s.clone(),
+            None => {
+                if let Some(m) = new.as_object_mut() {
+                    m.remove("status");
                 }
             }
-        }
+        },
         _ => {}
     }
     // Metadata only the server sets.
-    for key in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "namespace", "generation"] {
+    for key in [
+        "uid",
+        "creationTimestamp",
+        "deletionTimestamp",
+        "deletionGracePeriodSeconds",
+        "namespace",
+        "generation",
+    ] {
         match old["metadata"].get(key) {
             Some(v) => new["metadata"][key] = v.clone(),
             None => {

@@ -2,9 +2,9 @@
 
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::io::Write;
 
 use plumb_sandbox::{Options, Sandbox};
 
@@ -58,7 +58,11 @@ impl Cluster {
             .env("KUBECONFIG", &self.kubeconfig)
             .env("HOME", self.dir.path())
             .env("KUBECACHEDIR", self.dir.path().join("cache"))
-            .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd
@@ -145,6 +149,9 @@ pub fn normalize(s: &str) -> String {
 
 fn is_age(w: &str) -> bool {
     w.chars().next().is_some_and(|c| c.is_ascii_digit())
-        && w.chars().last().is_some_and(|c| matches!(c, 's' | 'm' | 'h' | 'd' | 'y'))
-        && w.chars().all(|c| c.is_ascii_digit() || matches!(c, 's' | 'm' | 'h' | 'd' | 'y'))
+        && w.chars()
+            .last()
+            .is_some_and(|c| matches!(c, 's' | 'm' | 'h' | 'd' | 'y'))
+        && w.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, 's' | 'm' | 'h' | 'd' | 'y'))
 }
