@@ -333,3 +333,24 @@ fn defaulted_fixtures_validate_and_accept_a_no_op_update() {
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
 }
+
+/// Each `testdata/invalid/<case>.yaml`, defaulted, is refused with the message in
+/// `<case>.error` (what the apiserver puts in the 422 `Status`).
+#[test]
+fn invalid_fixtures_fail_with_the_apiserver_message() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/kinds/testdata/invalid");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+            continue;
+        }
+        let obj: Value = serde_saphyr::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let expected = std::fs::read_to_string(path.with_extension("error")).unwrap();
+        let api_version = obj["apiVersion"].as_str().unwrap().to_owned();
+        let got = message(&api_version, obj);
+        assert_eq!(got, expected.trim_end(), "{}", path.display());
+        cases += 1;
+    }
+    assert!(cases >= 5);
+}
