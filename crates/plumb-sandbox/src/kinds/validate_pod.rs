@@ -338,6 +338,17 @@ fn validate_pod_template(
     {
         validate_labels(l, &child(path, "labels"), errs);
     }
+    let annotations = template
+        .pointer("/metadata/annotations")
+        .and_then(Value::as_object);
+    for k in annotations.into_iter().flat_map(|a| a.keys()) {
+        push_invalid(
+            errs,
+            &child(path, "annotations"),
+            k,
+            names::qualified_name(&k.to_lowercase()),
+        );
+    }
     let spec = template.get("spec").unwrap_or(&Value::Null);
     validate_pod_spec(spec, &child(path, "spec"), claim_volumes, errs);
 }
