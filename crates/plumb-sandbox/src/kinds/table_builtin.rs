@@ -396,9 +396,11 @@ fn cron_job_row(c: &Value, now: Timestamp) -> Row {
         "" if c.pointer("/spec/timeZone").is_none_or(Value::is_null) => "<none>",
         tz => tz,
     };
+    // `printBoolPtr`: `True`, `False` or `<unset>`.
     let suspend = match c.pointer("/spec/suspend").and_then(Value::as_bool) {
-        Some(b) => b.to_string(),
-        None => "<unset>".to_owned(),
+        Some(true) => "True",
+        Some(false) => "False",
+        None => "<unset>",
     };
     let (names, images) = container_cells(c, "/spec/jobTemplate/spec/template/spec/containers");
     Row {

@@ -1,6 +1,7 @@
 //! Printers of policy, networking and storage infrastructure kinds: PodDisruptionBudgets,
 //! NetworkPolicies, IngressClasses, EndpointSlices, ControllerRevisions, StorageClasses,
-//! PersistentVolumes, PodTemplates and admission webhook configurations.
+//! PersistentVolumes, PodTemplates, ResourceQuotas, PriorityClasses and admission webhook
+//! configurations.
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
@@ -20,6 +21,8 @@ pub(crate) fn infra_printer(group: &str, kind: &str) -> Option<Printer> {
         ("storage.k8s.io", "StorageClass") => (storage_class_columns, storage_class_row),
         ("", "PersistentVolume") => (pv_columns, pv_row),
         ("", "PodTemplate") => (pod_template_columns, pod_template_row),
+        ("", "ResourceQuota") => (quota_columns, quota_row),
+        ("scheduling.k8s.io", "PriorityClass") => (priority_class_columns, priority_class_row),
         (
             "admissionregistration.k8s.io",
             "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration",
@@ -398,5 +401,92 @@ fn webhook_row(w: &Value, now: Timestamp) -> Row {
         json!(name(w)),
         json!(list(w, "/webhooks").len()),
         json!(object_age(w, now)),
+    ])
+}
+
+fn quota_columns() -> Vec<Column> {
+    vec![
+        Column::name_column(),
+        Column::new(
+            "Request",
+            "string",
+            "Request represents a minimum amount of cpu/memory that a container may consume.",
+        ),
+        Column::new(
+            "Limit",
+            "string",
+            "Limits control the maximum amount of cpu/memory that a container may use independent of contention on the node.",
+        ),
+        Column::age(),
+    ]
+}
+
+/// `printResourceQuota`: `used/hard` per resource, `limits.*` in the Limit column.
+fn quota_row(q: &Value, now: Timestamp) -> Row {
+    let mut names: Vec<&String> = q
+        .pointer("/status/hard")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|m| m.keys())
+        .collect();
+    names.sort();
+    let (mut requests, mut limits) = (Vec::new(), Vec::new());
+    for n in names {
+        let quantity = |p: &str| match q.pointer(&format!(
+            "/status/{p}/{}",
+            n.replace('~', "~0").replace('/', "~1")
+        )) {
+            Some(Value::String(s)) => s.clone(),
+            Some(v) if !v.is_null() => v.to_string(),
+            _ => "0".to_owned(),
+        };
+        let entry = format!("{n}: {}/{}", quantity("used"), quantity("hard"));
+        if n.split('.').count() > 1 && n.starts_with("limits.") {
+            limits.push(entry);
+        } else {
+            requests.push(entry);
+        }
+    }
+    row(vec![
+        json!(name(q)),
+        json!(requests.join(", ")),
+        json!(limits.join(", ")),
+        json!(object_age(q, now)),
+    ])
+}
+
+fn priority_class_columns() -> Vec<Column> {
+    vec![
+        Column::name_column(),
+        Column::new(
+            "Value",
+            "integer",
+            "value represents the integer value of this priority class. This is the actual priority that pods receive when they have the name of this class in their pod spec.",
+        ),
+        Column::new(
+            "Global-Default",
+            "boolean",
+            "globalDefault specifies whether this PriorityClass should be considered as the default priority for pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the smallest value of such global default PriorityClasses will be used as the default priority.",
+        ),
+        Column::age(),
+        Column::new(
+            "PreemptionPolicy",
+            "string",
+            "preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.",
+        ),
+    ]
+}
+
+fn priority_class_row(p: &Value, now: Timestamp) -> Row {
+    row(vec![
+        json!(name(p)),
+        json!(int(p, "/value")),
+        json!(
+            p.get("globalDefault")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+        ),
+        json!(object_age(p, now)),
+        json!(text(p, "/preemptionPolicy")),
     ])
 }

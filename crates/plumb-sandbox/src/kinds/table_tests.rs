@@ -341,7 +341,7 @@ fn cron_jobs_print_schedule_timezone_and_suspend() {
             json!("c"),
             json!("*/5 * * * *"),
             json!("<none>"),
-            json!("false"),
+            json!("False"),
             json!(0),
             json!("<none>")
         ]
@@ -521,6 +521,24 @@ fn events_v1_print_like_core_events() {
             "60s",
             1,
             "e1"
+        ])
+    );
+}
+
+#[test]
+fn resource_quotas_split_requests_and_limits() {
+    let q = json!({"metadata": {"name": "q"}, "status": {
+        "hard": {"requests.cpu": "2", "limits.memory": "4Gi", "pods": "10"},
+        "used": {"requests.cpu": "500m", "pods": "3"}}});
+    let t = built("", "ResourceQuota", &[q]);
+    assert_eq!(names(&t), ["Name", "Request", "Limit", "Age"]);
+    assert_eq!(
+        t["rows"][0]["cells"],
+        json!([
+            "q",
+            "pods: 3/10, requests.cpu: 500m/2",
+            "limits.memory: 0/4Gi",
+            "<unknown>"
         ])
     );
 }
