@@ -80,9 +80,9 @@ fn service_columns() -> Vec<Column> {
     ]
 }
 
-/// IPs then hostnames of load-balancer ingress points, cut to 16 characters unless wide.
+/// IPs (or hostnames) of load-balancer ingress points, sorted.
 fn load_balancer_ips(status: &Value) -> String {
-    let ips: Vec<&str> = list(status, "/loadBalancer/ingress")
+    let mut ips: Vec<&str> = list(status, "/loadBalancer/ingress")
         .iter()
         .filter_map(|i| {
             let ip = text(i, "/ip");
@@ -96,6 +96,9 @@ fn load_balancer_ips(status: &Value) -> String {
             }
         })
         .collect();
+    // A `sets.String`: sorted and deduplicated; the server renders wide, so never clipped.
+    ips.sort_unstable();
+    ips.dedup();
     ips.join(",")
 }
 
