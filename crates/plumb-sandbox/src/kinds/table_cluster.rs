@@ -340,6 +340,10 @@ fn node_columns() -> Vec<Column> {
     ]
 }
 
+fn or_unknown(s: &str) -> &str {
+    if s.is_empty() { "<unknown>" } else { s }
+}
+
 fn node_row(n: &Value, now: Timestamp) -> Row {
     let mut status: Vec<String> = list(n, "/status/conditions")
         .iter()
@@ -358,15 +362,19 @@ fn node_row(n: &Value, now: Timestamp) -> Row {
     if n.pointer("/spec/unschedulable").and_then(Value::as_bool) == Some(true) {
         status.push("SchedulingDisabled".to_owned());
     }
-    let mut roles: Vec<&str> = n
-        .pointer("/metadata/labels")
-        .and_then(Value::as_object)
+    let labels = n.pointer("/metadata/labels").and_then(Value::as_object);
+    let mut roles: Vec<&str> = labels
         .into_iter()
-        .flat_map(|m| m.keys())
-        .filter_map(|k| k.strip_prefix("node-role.kubernetes.io/"))
+        .flatten()
+        .filter_map(|(k, v)| match k.strip_prefix("node-role.kubernetes.io/") {
+            Some(role) => Some(role),
+            None if k == "kubernetes.io/role" => v.as_str(),
+            None => None,
+        })
         .filter(|r| !r.is_empty())
         .collect();
     roles.sort_unstable();
+    roles.dedup();
     let roles = if roles.is_empty() {
         "<none>".to_owned()
     } else {
@@ -386,8 +394,11 @@ fn node_row(n: &Value, now: Timestamp) -> Row {
         json!(text(n, "/status/nodeInfo/kubeletVersion")),
         json!(addr("InternalIP")),
         json!(addr("ExternalIP")),
-        json!(text(n, "/status/nodeInfo/osImage")),
-        json!(text(n, "/status/nodeInfo/kernelVersion")),
-        json!(text(n, "/status/nodeInfo/containerRuntimeVersion")),
+        json!(or_unknown(text(n, "/status/nodeInfo/osImage"))),
+        json!(or_unknown(text(n, "/status/nodeInfo/kernelVersion"))),
+        json!(or_unknown(text(
+            n,
+            "/status/nodeInfo/containerRuntimeVersion"
+        ))),
     ])
 }

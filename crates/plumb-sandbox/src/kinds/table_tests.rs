@@ -542,3 +542,26 @@ fn resource_quotas_split_requests_and_limits() {
         ])
     );
 }
+
+#[test]
+fn nodes_print_readiness_roles_and_unknown_versions() {
+    let n = json!({"metadata": {"name": "sandbox", "labels": {"node-role.kubernetes.io/control-plane": "", "kubernetes.io/role": "edge"}},
+        "status": {"conditions": [{"type": "Ready", "status": "True"}], "nodeInfo": {"kubeletVersion": "v1.32.0"},
+            "addresses": [{"type": "InternalIP", "address": "10.0.0.2"}]}});
+    let t = built("", "Node", &[n]);
+    assert_eq!(
+        t["rows"][0]["cells"],
+        json!([
+            "sandbox",
+            "Ready",
+            "control-plane,edge",
+            "<unknown>",
+            "v1.32.0",
+            "10.0.0.2",
+            "<none>",
+            "<unknown>",
+            "<unknown>",
+            "<unknown>"
+        ])
+    );
+}
