@@ -76,8 +76,7 @@ fn hpa_columns() -> Vec<Column> {
     ]
 }
 
-/// `formatHPAMetrics` for `Resource` metrics (the common case); other types print as
-/// `<unknown>/<target>`.
+/// `formatHPAMetrics`: `cpu: 50%/80%` per metric, the first two then `+ N more...`.
 fn hpa_targets(h: &Value) -> String {
     let specs = list(h, "/spec/metrics");
     if specs.is_empty() {
@@ -96,53 +95,94 @@ fn hpa_targets(h: &Value) -> String {
         };
     }
     let statuses = list(h, "/status/currentMetrics");
-    let mut out: Vec<String> = Vec::new();
-    let mut counted = 0;
-    let mut more = false;
-    for (i, spec) in specs.iter().enumerate() {
-        let status = statuses.get(i);
-        let entry = match text(spec, "/type") {
-            "Resource" | "ContainerResource" => {
-                let key = if text(spec, "/type") == "Resource" {
-                    "/resource"
-                } else {
-                    "/containerResource"
-                };
-                let src = spec.pointer(key).unwrap_or(&Value::Null);
-                let metric = text(src, "/name");
-                if let Some(avg) = src.pointer("/target/averageValue").and_then(Value::as_str) {
-                    let cur = status
-                        .and_then(|s| s.pointer(&format!("{key}/current/averageValue")))
-                        .and_then(Value::as_str)
-                        .unwrap_or("<unknown>");
-                    format!("{metric}: {cur}/{avg}")
-                } else {
-                    let cur = status
-                        .and_then(|s| s.pointer(&format!("{key}/current/averageUtilization")))
-                        .and_then(Value::as_i64)
-                        .map_or("<unknown>".to_owned(), |c| format!("{c}%"));
-                    let target = src
-                        .pointer("/target/averageUtilization")
-                        .and_then(Value::as_i64)
-                        .map_or("<auto>".to_owned(), |t| format!("{t}%"));
-                    format!("{metric}: {cur}/{target}")
-                }
-            }
-            _ => "<unknown>/<unknown>".to_owned(),
-        };
-        out.push(entry);
-        if out.len() > 2 {
-            out.truncate(2);
-            more = true;
-            break;
-        }
-        counted += 1;
-    }
-    let joined = out.join(", ");
-    if more {
-        format!("{joined} + {} more...", specs.len() - counted)
+    let entries: Vec<String> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| hpa_metric(spec, statuses.get(i)))
+        .collect();
+    if entries.len() > 2 {
+        format!(
+            "{} + {} more...",
+            entries[..2].join(", "),
+            entries.len() - 2
+        )
     } else {
-        joined
+        entries.join(", ")
+    }
+}
+
+/// A quantity as `Quantity.String()` prints it, `0` when absent.
+fn quantity_text(v: Option<&Value>) -> String {
+    let text = match v {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => return "0".to_owned(),
+    };
+    super::quantity::Quantity::parse(&text).map_or(text, |q| q.canonical())
+}
+
+fn hpa_metric(spec: &Value, status: Option<&Value>) -> String {
+    let current = |source: &str, field: &str| -> String {
+        match status.and_then(|s| s.get(source)).filter(|s| !s.is_null()) {
+            Some(s) => quantity_text(s.pointer(&format!("/current/{field}"))),
+            None => "<unknown>".to_owned(),
+        }
+    };
+    match text(spec, "/type") {
+        ty @ ("Resource" | "ContainerResource") => {
+            let key = if ty == "Resource" {
+                "resource"
+            } else {
+                "containerResource"
+            };
+            let src = spec.get(key).unwrap_or(&Value::Null);
+            let metric = text(src, "/name");
+            if let Some(avg) = src.pointer("/target/averageValue").filter(|v| !v.is_null()) {
+                let cur = match status.and_then(|s| s.get(key)).filter(|s| !s.is_null()) {
+                    Some(s) => quantity_text(s.pointer("/current/averageValue")),
+                    None => "<unknown>".to_owned(),
+                };
+                format!("{metric}: {cur}/{}", quantity_text(Some(avg)))
+            } else {
+                let cur = status
+                    .and_then(|s| s.pointer(&format!("/{key}/current/averageUtilization")))
+                    .and_then(Value::as_i64)
+                    .map_or("<unknown>".to_owned(), |c| format!("{c}%"));
+                let target = src
+                    .pointer("/target/averageUtilization")
+                    .and_then(Value::as_i64)
+                    .map_or("<auto>".to_owned(), |t| format!("{t}%"));
+                format!("{metric}: {cur}/{target}")
+            }
+        }
+        ty @ ("External" | "Object") => {
+            let key = if ty == "External" {
+                "external"
+            } else {
+                "object"
+            };
+            let target = spec
+                .pointer(&format!("/{key}/target"))
+                .unwrap_or(&Value::Null);
+            match target.get("averageValue").filter(|v| !v.is_null()) {
+                Some(avg) => format!(
+                    "{}/{} (avg)",
+                    current(key, "averageValue"),
+                    quantity_text(Some(avg))
+                ),
+                None => format!(
+                    "{}/{}",
+                    current(key, "value"),
+                    quantity_text(target.get("value"))
+                ),
+            }
+        }
+        "Pods" => format!(
+            "{}/{}",
+            current("pods", "averageValue"),
+            quantity_text(spec.pointer("/pods/target/averageValue"))
+        ),
+        _ => "<unknown type>".to_owned(),
     }
 }
 
@@ -295,20 +335,21 @@ fn event_row(e: &Value, now: Timestamp) -> Row {
         "" => kind,
         obj_name => format!("{kind}/{obj_name}"),
     };
+    // `formatEventSource`: each part falls back to the reporting controller and instance.
     let source = {
-        let (c, h) = (text(e, "/source/component"), text(e, "/source/host"));
-        let (c, h) = if c.is_empty() && h.is_empty() {
-            (
-                text(e, "/reportingComponent"),
-                text(e, "/reportingInstance"),
-            )
-        } else {
-            (c, h)
+        let first = |a: &str, b: &str| {
+            if a.is_empty() {
+                text(e, b).to_owned()
+            } else {
+                a.to_owned()
+            }
         };
-        if h.is_empty() {
-            c.to_owned()
+        let component = first(text(e, "/source/component"), "/reportingComponent");
+        let instance = first(text(e, "/source/host"), "/reportingInstance");
+        if instance.is_empty() {
+            component
         } else {
-            format!("{c}, {h}")
+            format!("{component}, {instance}")
         }
     };
     row(vec![

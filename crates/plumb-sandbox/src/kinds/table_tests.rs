@@ -565,3 +565,19 @@ fn nodes_print_readiness_roles_and_unknown_versions() {
         ])
     );
 }
+
+#[test]
+fn hpas_list_two_metrics_then_more() {
+    let h = json!({"metadata": {"name": "h"}, "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "web"}, "maxReplicas": 5,
+        "metrics": [
+            {"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue", "averageValue": "1024Mi"}}},
+            {"type": "Pods", "pods": {"metric": {"name": "rps"}, "target": {"type": "AverageValue", "averageValue": "10"}}},
+            {"type": "External", "external": {"metric": {"name": "q"}, "target": {"type": "Value", "value": "5"}}}
+        ]},
+        "status": {"currentMetrics": [{"type": "Resource", "resource": {"name": "memory", "current": {"averageValue": "512Mi"}}}]}});
+    let t = built("autoscaling", "HorizontalPodAutoscaler", &[h]);
+    assert_eq!(
+        t["rows"][0]["cells"][2],
+        "memory: 512Mi/1Gi, <unknown>/10 + 1 more..."
+    );
+}
