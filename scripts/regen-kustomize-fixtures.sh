@@ -73,17 +73,18 @@ for dir in "$cases_dir"/*/; do
         rm -f "$err" "$dir/kustomize-error.txt"
         ok=$((ok+1))
     else
-        # Strip klog's "E1128 10:46:42.665890    6892 run.go:72] " prefix (time, pid) and the
-        # absolute case path so the file is stable across machines and runs.
+        # Strip klog's "E1128 10:46:42.665890    6892 run.go:72] " prefix (time, pid), Go pointer
+        # values and the absolute case path so the file is stable across machines and runs.
         {
             if [ "$rc" = 124 ] || [ "$rc" = 137 ] || grep -q 'fatal error: out of memory' "$err"; then
                 echo "# kubectl kustomize exceeded the regen limits (${limit_kb} KiB address space, ${limit_s} s): exit $rc"
                 echo "# (without limits it grows past 20 GiB of memory and does not finish)"
-                head -n 3 "$err"
+                grep -m1 -E '^(fatal error|panic):' "$err" || true
             else
                 cat "$err"
             fi
         } | sed -E -e 's/^[EWIF][0-9]{4} [0-9:.]+ +[0-9]+ [a-z_]+\.go:[0-9]+\] //' \
+            -e 's/0xc[0-9a-f]{6,}/0xc000000000/g' \
             -e "s#${dir}#<case>#g" > "$dir/kustomize-error.txt"
         rm -f "$out" "$err" "$dir/expected.yaml"
         if [ ! -f "$dir/expected-error" ]; then
