@@ -26,6 +26,7 @@
 //! * `PLUMB_CONFORMANCE_BLESS=1`    rewrite `KNOWN_FAILURES` to the cases failing now
 //!   (comment lines at its top are kept);
 //! * `PLUMB_CONFORMANCE_INPROCESS=1`  run cases in this process (debugging; no isolation);
+//! * `PLUMB_CONFORMANCE_JOBS=n`  cases run at once (default: available cores, at most 4);
 //! * `PLUMB_CONFORMANCE_TIMEOUT=secs`  per-case time limit in a child (default 60);
 //! * `PLUMB_CONFORMANCE_MEMORY_LIMIT_KB=n`  per-case address-space limit in a child (default
 //!   4 GiB, Unix only; 0 turns it off).
@@ -513,7 +514,10 @@ fn conformance() {
     let known_path = dir.join("KNOWN_FAILURES");
     let (header, known) = read_known_failures(&known_path);
 
-    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plumb-kustomize-conformance");
+    // Per run (pid), so that two runs of the suite never share result files.
+    let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("plumb-kustomize-conformance")
+        .join(std::process::id().to_string());
     std::fs::create_dir_all(&scratch).expect("create scratch dir");
 
     let mut passed = 0usize;
@@ -566,6 +570,8 @@ fn conformance() {
             });
         }
     });
+
+    let _ = std::fs::remove_dir_all(&scratch);
 
     for (case, result) in cases.iter().zip(results) {
         let failure = result
