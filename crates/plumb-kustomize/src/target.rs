@@ -323,8 +323,16 @@ fn checked(node: Node) -> Result<Resource> {
 }
 
 fn same_id(a: &Resource, b: &Resource) -> bool {
-    let (ia, ib) = (a.id(), b.id());
-    ia.gvk == ib.gvk && ia.name == ib.name && ia.effective_ns() == ib.effective_ns()
+    fn ns(r: &Resource) -> &str {
+        match r.namespace() {
+            "" => "default",
+            n => n,
+        }
+    }
+    a.name() == b.name()
+        && a.kind() == b.kind()
+        && a.api_version() == b.api_version()
+        && ns(a) == ns(b)
 }
 
 /// Appends a resource, refusing a second object with the same id.

@@ -27,17 +27,43 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
             suffixes: r.suffixes.clone(),
         })
         .collect();
+    // Possible targets of each back-reference, by kind, computed once.
+    let by_backref: Vec<Vec<usize>> = backrefs
+        .iter()
+        .map(|b| {
+            (0..targets.len())
+                .filter(|&i| targets[i].ids.iter().any(|id| id.gvk.selected_by(&b.gvk)))
+                .collect()
+        })
+        .collect();
     for r in res.iter_mut() {
         let gvk = r.gvk();
-        let referrer = Referrer {
-            id: r.id(),
-            cluster: r.is_cluster_scoped(),
-            prefixes: r.prefixes.clone(),
-            suffixes: r.suffixes.clone(),
-            rb_namespaces: rolebinding_namespaces(r),
-        };
-        for b in backrefs {
-            for fs in b.referrers.iter().filter(|fs| gvk.selected_by(&fs.gvk)) {
+        let mut referrer: Option<Referrer> = None;
+        for (bi, b) in backrefs.iter().enumerate() {
+            if by_backref[bi].is_empty() {
+                continue;
+            }
+            let specs: Vec<_> = b
+                .referrers
+                .iter()
+                .filter(|fs| gvk.selected_by(&fs.gvk))
+                .collect();
+            if specs.is_empty() {
+                continue;
+            }
+            let referrer = referrer.get_or_insert_with(|| Referrer {
+                id: r.id(),
+                cluster: r.is_cluster_scoped(),
+                prefixes: r.prefixes.clone(),
+                suffixes: r.suffixes.clone(),
+                rb_namespaces: rolebinding_namespaces(r),
+            });
+            let cands: Vec<&Target> = by_backref[bi]
+                .iter()
+                .map(|&i| &targets[i])
+                .filter(|t| referrer.could_refer_to(t))
+                .collect();
+            for fs in specs {
                 let role_ref_kind = if fs.path == "roleRef/name" {
                     r.node.str_at(&["roleRef", "kind"]).map(str::to_string)
                 } else {
@@ -46,13 +72,9 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
                 if role_ref_kind.as_deref().is_some_and(|k| k != b.gvk.kind) {
                     continue;
                 }
-                let cands: Vec<&Target> = targets
-                    .iter()
-                    .filter(|t| referrer.could_refer_to(t))
-                    .filter(|t| t.ids.iter().any(|id| id.gvk.selected_by(&b.gvk)))
-                    .collect();
+                let referrer = &*referrer;
                 visit(&mut r.node, &fs.segments(), false, &mut |n| {
-                    set(n, &cands, &referrer, &b.gvk.kind)
+                    set(n, &cands, referrer, &b.gvk.kind)
                 })?;
             }
         }
