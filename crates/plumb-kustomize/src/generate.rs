@@ -99,7 +99,6 @@ pub fn generate(
         GenKind::Secret => "secret",
     };
     let mut add = |k: String, v: Vec<u8>| -> Result<()> {
-        validate_key(&k)?;
         if !matches!(
             crate::yaml::value::resolve_plain(&k, false),
             crate::yaml::value::Resolved::Str
@@ -273,33 +272,18 @@ fn remove_quotes(v: &str) -> &str {
     }
 }
 
-fn validate_key(k: &str) -> Result<()> {
-    let ok = !k.is_empty()
-        && k.len() <= 253
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if !ok {
-        bail!(
-            "\"{k}\" is not a valid key name: a valid config key must consist of alphanumeric characters, '-', '_' or '.'"
-        );
-    }
-    Ok(())
-}
-
 /// Parses an env file: `KEY=VALUE` lines, blank lines and `#` comments skipped.
 pub fn parse_env(text: &str) -> Result<Vec<(String, String)>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
+    for raw in text.split('\n') {
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
         let line = raw.trim_start();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         match line.split_once('=') {
             Some((k, v)) => {
-                if k.contains(char::is_whitespace) {
-                    bail!("line {}: key {k:?} has whitespace", i + 1);
-                }
                 out.push((k.to_string(), v.to_string()));
             }
             None => {

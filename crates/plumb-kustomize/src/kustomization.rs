@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result, bail};
-use crate::yaml::{Node, parse_one};
+use crate::yaml::{Node, parse_one_lenient};
 
 /// Every field kustomize v5.5 accepts in a Kustomization or Component.
 const KNOWN_FIELDS: &[&str] = &[
@@ -59,8 +59,8 @@ pub struct Kustomization {
 
 impl Kustomization {
     pub fn parse(file: &Path, text: &str) -> Result<Kustomization> {
-        let Some(node) =
-            parse_one(text).map_err(|e| Error::msg(format!("invalid YAML: {e}")).in_file(file))?
+        let Some(node) = parse_one_lenient(text)
+            .map_err(|e| Error::msg(format!("invalid YAML: {e}")).in_file(file))?
         else {
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
             return Err(Error::msg(format!(
@@ -95,7 +95,6 @@ impl Kustomization {
         for (field, what) in [
             ("helmCharts", "helm chart inflation"),
             ("helmChartInflationGenerator", "helm chart inflation"),
-            ("helmGlobals", "helm chart inflation"),
         ] {
             if map.get(field).is_some_and(|v| !v.is_null()) {
                 return Err(Error::msg(format!(

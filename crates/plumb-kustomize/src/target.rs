@@ -86,25 +86,6 @@ impl Ctx<'_> {
             self.add_resource_entry(k, &entry, acc)
                 .map_err(|e| e.in_file(&k.file).at_entry(format!("resources: {entry}")))?;
         }
-        for entry in k.strings("components")? {
-            let dir = join_clean(&k.dir, &entry);
-            if !dir.is_dir() {
-                return Err(Error::msg(format!(
-                    "'{}' must be a directory containing a Component",
-                    dir.display()
-                ))
-                .in_file(&k.file)
-                .at_entry(format!("components: {entry}")));
-            }
-            let sub = self.accumulate(&dir, acc)?;
-            if !sub.is_component {
-                bail!(
-                    "{}: components: {entry}: expected kind 'Component' for path '{}' but got 'Kustomization'",
-                    k.file.display(),
-                    dir.display()
-                );
-            }
-        }
         for entry in k.strings("configurations")? {
             let path = join_clean(&k.dir, &entry);
             let text = self
@@ -131,6 +112,26 @@ impl Ctx<'_> {
                 .map_err(|e| e.at_entry(format!("crds: {entry}")))?;
         }
         self.run_generators(k, acc)?;
+        // Components run after the generators, before the transformers (kustomize#5170).
+        for entry in k.strings("components")? {
+            let dir = join_clean(&k.dir, &entry);
+            if !dir.is_dir() {
+                return Err(Error::msg(format!(
+                    "'{}' must be a directory containing a Component",
+                    dir.display()
+                ))
+                .in_file(&k.file)
+                .at_entry(format!("components: {entry}")));
+            }
+            let sub = self.accumulate(&dir, acc)?;
+            if !sub.is_component {
+                bail!(
+                    "{}: components: {entry}: expected kind 'Component' for path '{}' but got 'Kustomization'",
+                    k.file.display(),
+                    dir.display()
+                );
+            }
+        }
         self.run_transformers(k, acc)?;
         for v in k.items("vars") {
             acc.vars.push(v.clone());

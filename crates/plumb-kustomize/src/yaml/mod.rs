@@ -7,7 +7,7 @@ pub mod parse;
 pub mod value;
 
 pub use node::{Mapping, Node, Scalar, Style};
-pub use parse::{ParseError, parse_documents, parse_one};
+pub use parse::{ParseError, parse_documents, parse_one, parse_one_lenient};
 
 /// Prints a node as one YAML document the way `kustomize build` prints a resource.
 pub fn to_yaml(node: &Node) -> Result<String, value::Unsupported> {

@@ -34,8 +34,21 @@ impl ParseError {
     }
 }
 
-/// Parses every document of a YAML stream; empty documents come back as `None`.
+/// Parses every document of a YAML stream; empty documents come back as `None`. A key
+/// repeated in a mapping is an error (as kyaml reports it).
 pub fn parse_documents(text: &str) -> Result<Vec<Option<Node>>, ParseError> {
+    parse_stream(text, true)
+}
+
+/// Parses a kustomization: as kustomize reads it through JSON, a repeated key's last
+/// value wins.
+pub fn parse_one_lenient(text: &str) -> Result<Option<Node>, ParseError> {
+    let mut docs = parse_stream(text, false)?;
+    docs.retain(Option::is_some);
+    Ok(docs.into_iter().next().flatten())
+}
+
+fn parse_stream(text: &str, strict: bool) -> Result<Vec<Option<Node>>, ParseError> {
     if text.len() > MAX_TEXT_BYTES {
         return Err(ParseError {
             message: format!(
@@ -50,6 +63,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Option<Node>>, ParseError> {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
         budget: MAX_NODES,
+        strict,
     };
     let mut docs = Vec::new();
     loop {
@@ -84,6 +98,7 @@ struct Builder<'a> {
     parser: Parser<'a, saphyr_parser::StrInput<'a>>,
     anchors: HashMap<usize, Node>,
     budget: usize,
+    strict: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -181,13 +196,13 @@ impl<'a> Builder<'a> {
                             return Err(ParseError::at(&kspan, "mapping keys must be scalars"));
                         }
                     };
-                    if map.contains(&key) {
+                    if self.strict && map.contains(&key) {
                         return Err(ParseError::at(
                             &kspan,
                             format!("mapping key {key:?} already defined"),
                         ));
                     }
-                    map.entries.push((key, value));
+                    map.insert(key, value);
                 }
                 for m in merges {
                     apply_merge(&mut map, m);

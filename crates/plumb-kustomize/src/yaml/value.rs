@@ -59,12 +59,12 @@ pub enum Resolved {
 
 /// go-yaml v3's resolution of a scalar (tag aware).
 pub fn resolve_v3(s: &Scalar) -> Resolved {
-    if s.is_string_typed() {
-        return Resolved::Str;
-    }
     match s.tag.as_deref() {
-        None | Some("!!int" | "!!float" | "!!bool" | "!!null" | "!!timestamp") => {}
+        Some("!!str" | "!!binary") => return Resolved::Str,
+        Some("!!int" | "!!float" | "!!bool" | "!!null" | "!!timestamp") => {}
         Some(_) => return Resolved::Str,
+        None if s.style != super::node::Style::Plain => return Resolved::Str,
+        None => {}
     }
     let r = resolve_plain(&s.value, false);
     if s.tag.as_deref() == Some("!!float")
@@ -128,6 +128,13 @@ pub fn resolve_plain(v: &str, v1_1: bool) -> Resolved {
 }
 
 fn scalar(s: &Scalar) -> Result<Out, Unsupported> {
+    if s.tag.as_deref() == Some("!!binary") {
+        use base64::Engine as _;
+        let clean: String = s.value.chars().filter(|c| !c.is_whitespace()).collect();
+        if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(clean) {
+            return Ok(Out::Str(String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
     Ok(match resolve_v3(s) {
         Resolved::Str => Out::Str(s.value.clone()),
         Resolved::Null => Out::Null,
