@@ -128,6 +128,12 @@ pub fn initial_status(ty: &ResourceType, obj: &Value) -> Option<Value> {
 /// (a Service's cluster IP) carry over from it.
 pub fn defaults(state: &AppState, ty: &ResourceType, old: Option<&Value>, obj: &mut Value) {
     if ty.custom {
+        // Custom resources: unknown fields pruned, schema defaults applied, as the
+        // apiextensions server does with a structural schema.
+        if let Some(schema) = &ty.schema {
+            crate::kinds::schema::prune_unknown_fields(schema, obj);
+            crate::kinds::schema::apply_schema_defaults(schema, obj);
+        }
         return;
     }
     if let Some(old) = old {
@@ -155,9 +161,19 @@ impl crate::kinds::DefaultsContext for Allocator<'_> {
     }
 }
 
-/// Validation: 422 with the apiserver's message and causes.
-pub fn validate(ty: &ResourceType, obj: &Value) -> ApiResult<()> {
-    crate::kinds::validate(&ty.api_version(), &ty.kind, obj).map_err(|invalid| {
+/// Validation (of an update when `old` is given): 422 with the apiserver's message and
+/// causes.
+pub fn validate(ty: &ResourceType, old: Option<&Value>, obj: &Value) -> ApiResult<()> {
+    let av = ty.api_version();
+    let result = match (&ty.schema, old) {
+        (Some(schema), _) if ty.custom => {
+            crate::kinds::schema::validate_custom_resource(&av, &ty.kind, schema, obj)
+        }
+        _ if ty.custom => Ok(()),
+        (_, Some(old)) => crate::kinds::validate_update(&av, &ty.kind, old, obj),
+        (_, None) => crate::kinds::validate(&av, &ty.kind, obj),
+    };
+    result.map_err(|invalid| {
         ApiError::invalid(invalid.to_string()).with_details(invalid.to_status_details())
     })
 }

@@ -177,7 +177,7 @@ pub fn create_object(
         }
     }
     hooks::defaults(state, ty, None, &mut obj);
-    hooks::validate(ty, &obj)?;
+    hooks::validate(ty, None, &obj)?;
     if ty.kind == "CustomResourceDefinition" && !ty.custom {
         hooks::crd_status(&mut obj);
     }
@@ -488,7 +488,7 @@ fn finish_update(
     }
     // A deleted object may only lose finalizers.
     hooks::defaults(state, ty, Some(old), &mut new);
-    hooks::validate(ty, &new)?;
+    hooks::validate(ty, Some(old), &new)?;
     if ty.generation && spec_changed(old, &new) {
         let g = old["metadata"]["generation"].as_i64().unwrap_or(0);
         new["metadata"]["generation"] = json!(g + 1);
