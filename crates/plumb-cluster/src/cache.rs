@@ -20,6 +20,8 @@ pub struct Change {
     pub key: ObjectKey,
     /// The object now, `None` when it was deleted.
     pub object: Option<Arc<Value>>,
+    /// The object as last seen before a deletion.
+    pub last: Option<Arc<Value>>,
 }
 
 type Objects = Arc<RwLock<HashMap<(String, String), Arc<Value>>>>;
@@ -124,6 +126,7 @@ impl LiveCache {
                                 let _ = changes.send(Change {
                                     key: key_of(v),
                                     object: Some(v.clone()),
+                                    last: None,
                                 });
                             }
                         }
@@ -132,6 +135,7 @@ impl LiveCache {
                                 let _ = changes.send(Change {
                                     key: key_of(old),
                                     object: None,
+                                    last: Some(old.clone()),
                                 });
                             }
                         }
@@ -150,6 +154,7 @@ impl LiveCache {
                             let _ = changes.send(Change {
                                 key: key_of(&v),
                                 object: Some(v),
+                                last: None,
                             });
                         }
                     }
@@ -162,6 +167,7 @@ impl LiveCache {
                             let _ = changes.send(Change {
                                 key: key_of(&v),
                                 object: None,
+                                last: Some(v),
                             });
                         }
                     }

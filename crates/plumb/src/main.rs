@@ -4,8 +4,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod api;
+mod app_cmd;
+mod engine;
+mod install;
 mod render;
 mod sandbox;
+mod serve;
 mod up;
 
 /// plumb keeps Kubernetes clusters in line with Git.
@@ -23,6 +28,12 @@ enum Command {
     Up(up::UpArgs),
     /// Run the embedded sandbox cluster (a Kubernetes API server for kubectl and plumb)
     Sandbox(sandbox::SandboxArgs),
+    /// Run the engine: sync Applications from Git, self-heal, serve the API
+    Serve(serve::ServeArgs),
+    /// Install the Application CRD into a cluster
+    Install(install::InstallArgs),
+    /// Inspect and sync Applications of a running `plumb serve`
+    App(app_cmd::AppArgs),
     /// Print the desired objects of a path (Kustomize or plain YAML) as YAML
     Render(render::RenderArgs),
 }
@@ -34,6 +45,9 @@ fn main() -> ExitCode {
         Command::Up(args) => up::run(args),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Render(args) => render::run(args),
+        Command::Serve(args) => serve::run(args),
+        Command::Install(args) => install::run(args),
+        Command::App(args) => app_cmd::run(args),
     };
     match result {
         Ok(code) => code,
@@ -54,6 +68,9 @@ fn init_tracing() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_target(false)
-        .with_ansi(std::env::var_os("NO_COLOR").is_none())
+        .with_ansi(
+            std::env::var_os("NO_COLOR").is_none()
+                && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        )
         .init();
 }

@@ -69,3 +69,49 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
         Ok(()) => Ok(ExitCode::SUCCESS),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Debug, Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: RenderArgs,
+    }
+
+    #[test]
+    fn flags_take_kubectl_kustomize_spellings_and_defaults() {
+        let cli = Cli::parse_from(["render", "dir"]);
+        assert!(matches!(cli.args.reorder, ReorderArg::Legacy));
+        assert!(matches!(cli.args.load_restrictor, LoadRestrictorArg::RootOnly));
+        let cli = Cli::parse_from([
+            "render",
+            "dir",
+            "--reorder",
+            "none",
+            "--load-restrictor",
+            "LoadRestrictionsNone",
+        ]);
+        assert!(matches!(cli.args.reorder, ReorderArg::None));
+        assert!(matches!(cli.args.load_restrictor, LoadRestrictorArg::None));
+    }
+
+    #[test]
+    fn a_directory_without_a_kustomization_prints_its_objects() {
+        let dir = std::env::temp_dir().join(format!("plumb-render-plain-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        std::fs::write(
+            dir.join("a.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: \"1\"\n",
+        )
+        .expect("write");
+        std::fs::write(dir.join("notes.txt"), "not yaml").expect("write");
+        let out = plumb_kustomize::render_plain_dir(&dir).expect("renders");
+        assert_eq!(
+            out,
+            "apiVersion: v1\ndata:\n  k: \"1\"\nkind: ConfigMap\nmetadata:\n  name: a\n"
+        );
+    }
+}
