@@ -29,7 +29,10 @@ fn start(dir: &Path, state: Option<&Path>) -> (Child, String) {
         .read_line(&mut line)
         .expect("the ready line");
     let expected = format!("kubeconfig={}", dir.join("kubeconfig").display());
-    assert!(line.starts_with("sandbox ready: http://127.0.0.1:"), "{line}");
+    assert!(
+        line.starts_with("sandbox ready: http://127.0.0.1:"),
+        "{line}"
+    );
     assert!(line.trim_end().ends_with(&expected), "{line}");
     let url = line["sandbox ready: ".len()..]
         .split_whitespace()
@@ -57,7 +60,10 @@ fn http(url: &str, method: &str, path: &str, body: Option<&str>) -> std::io::Res
         .nth(1)
         .and_then(|c| c.parse().ok())
         .ok_or_else(|| std::io::Error::other("no status line"))?;
-    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = resp
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     Ok((status, body))
 }
 
@@ -76,8 +82,14 @@ fn sigterm_stops_the_sandbox_with_exit_code_zero() {
     let (code, _) = http(&url, "GET", "/api/v1/namespaces/default", None).expect("GET");
     assert_eq!(code, 200);
     let kubeconfig = std::fs::read_to_string(dir.path().join("kubeconfig")).expect("kubeconfig");
-    assert!(kubeconfig.contains(&format!("server: {url}")), "{kubeconfig}");
-    assert!(kubeconfig.contains("current-context: plumb-sandbox"), "{kubeconfig}");
+    assert!(
+        kubeconfig.contains(&format!("server: {url}")),
+        "{kubeconfig}"
+    );
+    assert!(
+        kubeconfig.contains("current-context: plumb-sandbox"),
+        "{kubeconfig}"
+    );
     // SAFETY: plain libc kill on our own child's pid.
     let rc = unsafe { libc_kill(child.id() as i32, 15) };
     assert_eq!(rc, 0);
@@ -131,12 +143,21 @@ fn every_acknowledged_write_survives_kill_dash_nine() {
 
     let (mut child, url) = start(dir.path(), Some(&state));
     for (name, rv) in &acked {
-        let (code, body) = http(&url, "GET", &format!("/api/v1/namespaces/default/configmaps/{name}"), None)
-            .expect("GET");
-        assert_eq!(code, 200, "{name} was acknowledged and must be there: {body}");
+        let (code, body) = http(
+            &url,
+            "GET",
+            &format!("/api/v1/namespaces/default/configmaps/{name}"),
+            None,
+        )
+        .expect("GET");
+        assert_eq!(
+            code, 200,
+            "{name} was acknowledged and must be there: {body}"
+        );
         assert_eq!(rv_of(&body), *rv, "{name} keeps its resourceVersion");
     }
-    let (code, list) = http(&url, "GET", "/api/v1/namespaces/default/configmaps", None).expect("list");
+    let (code, list) =
+        http(&url, "GET", "/api/v1/namespaces/default/configmaps", None).expect("list");
     assert_eq!(code, 200);
     let list: serde_json::Value = serde_json::from_str(&list).expect("JSON");
     let names: Vec<&str> = list["items"]
@@ -149,9 +170,18 @@ fn every_acknowledged_write_survives_kill_dash_nine() {
     unique.dedup();
     assert_eq!(unique.len(), names.len(), "no object is duplicated");
     let body = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"after"}}"#;
-    let (code, resp) = http(&url, "POST", "/api/v1/namespaces/default/configmaps", Some(body)).expect("POST");
+    let (code, resp) = http(
+        &url,
+        "POST",
+        "/api/v1/namespaces/default/configmaps",
+        Some(body),
+    )
+    .expect("POST");
     assert_eq!(code, 201);
-    assert!(rv_of(&resp) > max_rv, "resourceVersions keep increasing after a restart");
+    assert!(
+        rv_of(&resp) > max_rv,
+        "resourceVersions keep increasing after a restart"
+    );
     child.kill().expect("kill");
     child.wait().expect("reaped");
 }
