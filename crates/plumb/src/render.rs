@@ -85,7 +85,10 @@ mod tests {
     fn flags_take_kubectl_kustomize_spellings_and_defaults() {
         let cli = Cli::parse_from(["render", "dir"]);
         assert!(matches!(cli.args.reorder, ReorderArg::Legacy));
-        assert!(matches!(cli.args.load_restrictor, LoadRestrictorArg::RootOnly));
+        assert!(matches!(
+            cli.args.load_restrictor,
+            LoadRestrictorArg::RootOnly
+        ));
         let cli = Cli::parse_from([
             "render",
             "dir",
