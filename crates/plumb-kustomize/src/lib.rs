@@ -92,9 +92,12 @@ fn build_resources_edited(
     edit: &mut dyn FnMut(&mut yaml::Mapping) -> Result<(), Error>,
 ) -> Result<Vec<resource::Resource>, Error> {
     let loader = loader::Loader::new(opts.load_restrictor, opts.repo_root.as_deref())?;
+    // A custom `openapi` schema lasts for this build only.
+    let _schema = patch::schema::install(None);
     let mut ctx = target::Ctx {
         loader: &loader,
         stack: Vec::new(),
+        openapi: None,
     };
     let mut acc = target::Accumulated {
         config: fieldspec::TransformerConfig::builtin(),

@@ -29,6 +29,8 @@ pub struct Accumulated {
 pub struct Ctx<'a> {
     pub loader: &'a Loader,
     pub stack: Vec<PathBuf>,
+    /// The custom OpenAPI schema a kustomization of this build named, if any.
+    pub openapi: Option<std::rc::Rc<crate::patch::schema::Custom>>,
 }
 
 impl Ctx<'_> {
@@ -82,6 +84,7 @@ impl Ctx<'_> {
     }
 
     fn accumulate_kustomization(&mut self, k: &Kustomization, acc: &mut Accumulated) -> Result<()> {
+        self.load_openapi(k)?;
         for entry in k.resources()? {
             self.add_resource_entry(k, &entry, acc)
                 .map_err(|e| e.in_file(&k.file).at_entry(format!("resources: {entry}")))?;
@@ -278,6 +281,32 @@ impl Ctx<'_> {
                         .at_entry(format!("validators: {entry}")));
                 }
             }
+        }
+        Ok(())
+    }
+}
+
+impl Ctx<'_> {
+    /// `openapi:` — a custom schema file for strategic merge, or a built-in version.
+    fn load_openapi(&mut self, k: &Kustomization) -> Result<()> {
+        let Some(o) = k.get("openapi") else {
+            return Ok(());
+        };
+        if let Some(v) = o.str_at(&["version"])
+            && v != "v1.21.2"
+        {
+            return Err(Error::msg("the specified OpenAPI version is not built in")
+                .at_entry(format!("openapi: version: {v}")));
+        }
+        if let Some(p) = o.str_at(&["path"]) {
+            let text = self
+                .loader
+                .read_file(&k.dir, &join_clean(&k.dir, p), false)
+                .map_err(|e| e.at_entry(format!("openapi: path: {p}")))?;
+            let custom = crate::patch::schema::Custom::parse(&text)
+                .map_err(|e| e.at_entry(format!("openapi: path: {p}")))?;
+            self.openapi = Some(std::rc::Rc::new(custom));
+            crate::patch::schema::set_current(self.openapi.clone());
         }
         Ok(())
     }

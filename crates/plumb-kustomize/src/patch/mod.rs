@@ -2,6 +2,7 @@
 //! or inline text, choosing targets, and applying them in order.
 
 pub mod json6902;
+pub mod schema;
 pub mod select;
 pub mod smp;
 
@@ -144,7 +145,8 @@ pub fn apply_smp(r: &mut Resource, patch: &Node, options: PatchOptions) -> Resul
     if let Some(e) = smp::kind_conflict(&r.node, &patch, &mut Vec::new()) {
         bail!("{e}");
     }
-    let schema = plumb_schema::builtin().root(r.api_version(), r.kind());
+    let custom = schema::current_custom();
+    let schema = schema::Schema::root(custom.as_deref(), r.api_version(), r.kind());
     r.remember_id();
     match smp::merge(Some(r.node.clone()), &patch, schema) {
         None => Ok(false),

@@ -4,7 +4,7 @@
 //! `$retainKeys`, `$setElementOrder/…` and `$deleteFromPrimitiveList/…` are not
 //! directives here: they land in the object as ordinary fields.
 
-use plumb_schema::Node as Schema;
+use super::schema::Schema;
 
 use crate::yaml::{Mapping, Node};
 
@@ -111,11 +111,11 @@ fn merge_list(dest: Option<Node>, patch: &[Node], schema: Option<Schema<'_>>) ->
     }
     let schema = schema.expect("strategy_merge implies a schema");
     let keys: Vec<String> = if !schema.list_map_keys().is_empty() {
-        schema.list_map_keys().to_vec()
+        schema.list_map_keys()
     } else {
         schema
             .patch_merge_key()
-            .map(|k| vec![k.to_string()])
+            .map(|k| vec![k])
             .unwrap_or_default()
     };
     let dest_items = match dest {
