@@ -30,5 +30,5 @@ pub use credentials::{Account, Credentials, DEFAULT_TOKEN_USERNAME, Secret};
 pub use error::{Error, Result};
 pub use revision::{RemoteRefs, ResolvedRevision, validate_revision};
 pub use source::{Checkout, Source, SourceOptions};
-pub use url::{Scheme, normalize_repo_url, redact_url, repo_urls_match};
+pub use url::{normalize_repo_url, redact_url, repo_urls_match};
 pub use webhook::{Provider, PushEvent, WebhookError, WebhookSecrets, parse_webhook};

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 /// Transport of a repository URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheme {
+pub(crate) enum Scheme {
     /// `file://` or a plain absolute path: `git-upload-pack` is spawned locally.
     File,
     /// `git://`: the Git daemon protocol, unauthenticated.
