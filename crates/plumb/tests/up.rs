@@ -65,7 +65,10 @@ impl Up {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("{what}: expected {expected:?}, last saw {last:?}\nlog:\n{}", self.log());
+        panic!(
+            "{what}: expected {expected:?}, last saw {last:?}\nlog:\n{}",
+            self.log()
+        );
     }
 
     fn log(&self) -> String {
@@ -99,43 +102,91 @@ fn git(repo: &Path, args: &[&str]) {
 #[test]
 fn the_seed_demo_heals_a_scaled_deployment_and_follows_git() {
     let up = Up::start();
-    let replicas = ["get", "deployment", "my-app", "-n", "production", "-o", "jsonpath={.spec.replicas}"];
+    let replicas = [
+        "get",
+        "deployment",
+        "my-app",
+        "-n",
+        "production",
+        "-o",
+        "jsonpath={.spec.replicas}",
+    ];
     up.wait_for("the seed's application is synced", &replicas, "3");
     assert_eq!(
-        up.kubectl(&["get", "deployment", "my-app", "-n", "production", "-o", "jsonpath={.spec.template.spec.containers[0].image}"]),
+        up.kubectl(&[
+            "get",
+            "deployment",
+            "my-app",
+            "-n",
+            "production",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image}"
+        ]),
         "myapp:v1.2.0",
         "the Application's kustomize.images override is applied"
     );
     up.wait_for(
         "kubectl shows the Application's status",
-        &["get", "applications", "-n", "argocd", "-o", "jsonpath={.items[0].status.sync.status}"],
+        &[
+            "get",
+            "applications",
+            "-n",
+            "argocd",
+            "-o",
+            "jsonpath={.items[0].status.sync.status}",
+        ],
         "Synced",
     );
 
     // The seed's self-healing demo.
-    up.kubectl(&["scale", "deployment", "my-app", "-n", "production", "--replicas=5"]);
+    up.kubectl(&[
+        "scale",
+        "deployment",
+        "my-app",
+        "-n",
+        "production",
+        "--replicas=5",
+    ]);
     up.wait_for("the drift is healed", &replicas, "3");
     let log = up.log();
-    let drift = log.find("Detected drift: deployment.apps/my-app replicas 5 != 3").expect(&log);
-    let heal = log.find("Auto-healing: syncing application my-app").expect(&log);
-    let done = log.find("Sync successful: deployment.apps/my-app scaled to 3").expect(&log);
+    let drift = log
+        .find("Detected drift: deployment.apps/my-app replicas 5 != 3")
+        .expect(&log);
+    let heal = log
+        .find("Auto-healing: syncing application my-app")
+        .expect(&log);
+    let done = log
+        .find("Sync successful: deployment.apps/my-app scaled to 3")
+        .expect(&log);
     assert!(drift < heal && heal < done, "{log}");
 
     // A commit is synced.
     let repo = up.repo();
     let cm = repo.join("manifests/prod/configmap.yaml");
-    let text = std::fs::read_to_string(&cm).expect("configmap").replace("LOG_LEVEL: info", "LOG_LEVEL: debug");
+    let text = std::fs::read_to_string(&cm)
+        .expect("configmap")
+        .replace("LOG_LEVEL: info", "LOG_LEVEL: debug");
     std::fs::write(&cm, text).expect("edit");
     git(&repo, &["commit", "-q", "-am", "debug logging"]);
     up.wait_for(
         "the pushed commit is synced",
-        &["get", "configmap", "my-app-config", "-n", "production", "-o", "jsonpath={.data.LOG_LEVEL}"],
+        &[
+            "get",
+            "configmap",
+            "my-app-config",
+            "-n",
+            "production",
+            "-o",
+            "jsonpath={.data.LOG_LEVEL}",
+        ],
         "debug",
     );
 
     // A file removed from Git is pruned.
     let k = repo.join("manifests/prod/kustomization.yaml");
-    let text = std::fs::read_to_string(&k).expect("kustomization").replace("- service.yaml\n", "");
+    let text = std::fs::read_to_string(&k)
+        .expect("kustomization")
+        .replace("- service.yaml\n", "");
     std::fs::write(&k, text).expect("edit");
     git(&repo, &["rm", "-q", "manifests/prod/service.yaml"]);
     git(&repo, &["commit", "-q", "-am", "drop the service"]);

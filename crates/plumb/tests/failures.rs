@@ -1,0 +1,274 @@
+//! Failures leave the cluster as it was: malformed YAML, a missing revision, an
+//! unreachable repository, an empty render with allowEmpty false, a symlink out of the
+//! repository, a revision that is an option. Each shows a clear condition; no object is
+//! changed or pruned.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts a plumb subcommand and returns it with the first stdout line.
+fn start(args: &[&str], log: &Path) -> (Proc, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(log).expect("log"))
+        .spawn()
+        .expect("plumb starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("a first line");
+    (Proc(child), line)
+}
+
+fn git(repo: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["-c", "user.name=dev", "-c", "user.email=dev@example.com"])
+        .args(args)
+        .stdout(Stdio::null())
+        .status()
+        .expect("git runs")
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+fn http_get(base: &str, path: &str) -> Value {
+    let addr = base.trim_start_matches("http://");
+    let mut s = TcpStream::connect(addr).expect("connect");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).expect("read");
+    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body).unwrap_or(Value::Null)
+}
+
+fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
+    let out = Command::new("kubectl")
+        .args(args)
+        .env("KUBECONFIG", kubeconfig)
+        .output()
+        .expect("kubectl");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: web:1\n";
+
+fn application(name: &str, repo: &str, revision: &str, path: &str) -> String {
+    format!(
+        "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: {{name: {name}, namespace: argocd}}\nspec:\n  source:\n    repoURL: {repo}\n    targetRevision: {revision:?}\n    path: {path}\n  destination:\n    server: https://kubernetes.default.svc\n    namespace: {name}\n  syncPolicy:\n    automated: {{prune: true, selfHeal: true}}\n    syncOptions: [CreateNamespace=true]\n---\n"
+    )
+}
+
+/// Waits until the Application has a condition of `kind` whose message contains `part`.
+fn wait_condition(api: &str, app: &str, kind: &str, part: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut last = Value::Null;
+    while Instant::now() < deadline {
+        last = http_get(api, &format!("/api/applications/{app}"));
+        if let Some(c) = last["status"]["conditions"]
+            .as_array()
+            .and_then(|cs| cs.iter().find(|c| c["type"] == kind))
+        {
+            let msg = c["message"].as_str().unwrap_or("").to_string();
+            if msg.contains(part) {
+                return msg;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{app}: no {kind} condition containing {part:?}; last status: {last}");
+}
+
+#[test]
+fn failures_show_conditions_and_change_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let kubeconfig = d.join("kubeconfig");
+    let (_sandbox, ready) = start(
+        &[
+            "sandbox",
+            "--listen",
+            "127.0.0.1:0",
+            "--kubeconfig",
+            kubeconfig.to_str().expect("utf-8"),
+        ],
+        &d.join("sandbox.log"),
+    );
+    assert!(ready.starts_with("sandbox ready:"), "{ready}");
+
+    // A repository with a good app; another whose tree has a link out of it (such a
+    // commit is refused whole, as Argo CD does).
+    let repo = d.join("repo");
+    std::fs::create_dir_all(repo.join("good")).expect("mkdir");
+    std::fs::write(repo.join("good/web.yaml"), DEPLOYMENT).expect("write");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "--all"]);
+    git(&repo, &["commit", "-q", "-m", "init"]);
+    let url = format!("file://{}", repo.display());
+    let evil = d.join("evil");
+    std::fs::create_dir_all(evil.join("linked")).expect("mkdir");
+    std::fs::write(d.join("outside.yaml"), DEPLOYMENT).expect("write");
+    std::os::unix::fs::symlink("../../outside.yaml", evil.join("linked/web.yaml"))
+        .expect("symlink");
+    git(&evil, &["init", "-q", "-b", "main"]);
+    git(&evil, &["add", "--all"]);
+    git(&evil, &["commit", "-q", "-m", "init"]);
+    let evil_url = format!("file://{}", evil.display());
+    let marker = d.join("pwned");
+
+    let apps = d.join("apps");
+    std::fs::create_dir_all(&apps).expect("mkdir");
+    let mut all = String::new();
+    all += &application("good", &url, "main", "good");
+    all += &application("missing-rev", &url, "no-such-branch", "good");
+    all += &application(
+        "unreachable",
+        "git://127.0.0.1:9/nothing.git",
+        "main",
+        "good",
+    );
+    all += &application("links", &evil_url, "main", "linked");
+    all += &application(
+        "option",
+        &url,
+        &format!("--upload-pack=touch {}", marker.display()),
+        "good",
+    );
+    std::fs::write(apps.join("apps.yaml"), all).expect("write apps");
+
+    let state = d.join("state");
+    let (_serve, line) = start(
+        &[
+            "serve",
+            "--kubeconfig",
+            kubeconfig.to_str().expect("utf-8"),
+            "--apps",
+            apps.to_str().expect("utf-8"),
+            "--state",
+            state.to_str().expect("utf-8"),
+            "--listen",
+            "127.0.0.1:0",
+            "--repo-poll-interval",
+            "1s",
+        ],
+        &d.join("serve.log"),
+    );
+    let api = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the API URL")
+        .to_string();
+
+    // The good app syncs.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while kubectl(
+        &kubeconfig,
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-n",
+            "good",
+            "-o",
+            "jsonpath={.spec.replicas}",
+        ],
+    ) != "2"
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the good app never synced:\n{}",
+            std::fs::read_to_string(d.join("serve.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let rv = kubectl(
+        &kubeconfig,
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-n",
+            "good",
+            "-o",
+            "jsonpath={.metadata.resourceVersion}",
+        ],
+    );
+
+    let msg = wait_condition(&api, "missing-rev", "ComparisonError", "no-such-branch");
+    assert!(msg.contains("not found"), "{msg}");
+    wait_condition(&api, "unreachable", "ComparisonError", "127.0.0.1:9");
+    let msg = wait_condition(&api, "links", "ComparisonError", "web.yaml");
+    assert!(
+        msg.to_lowercase().contains("symlink") || msg.contains("outside"),
+        "{msg}"
+    );
+    wait_condition(&api, "option", "ComparisonError", "--upload-pack");
+    assert!(
+        !marker.exists(),
+        "a revision was passed to git as an option"
+    );
+    for ns in ["missing-rev", "unreachable", "links", "option"] {
+        assert_eq!(
+            kubectl(&kubeconfig, &["get", "deploy", "-n", ns, "-o", "name"]),
+            "",
+            "{ns}"
+        );
+    }
+
+    // A broken commit on the good app: a condition naming file and line, nothing applied.
+    std::fs::write(
+        repo.join("good/web.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web\n",
+    )
+    .expect("write");
+    git(&repo, &["commit", "-q", "-am", "broken"]);
+    let msg = wait_condition(&api, "good", "ComparisonError", "good/web.yaml");
+    assert!(
+        msg.contains("good/web.yaml:"),
+        "names the file and line: {msg}"
+    );
+    // An empty render with allowEmpty false: nothing pruned.
+    git(&repo, &["rm", "-q", "good/web.yaml"]);
+    std::fs::create_dir_all(repo.join("good")).expect("mkdir");
+    std::fs::write(repo.join("good/README.md"), "moved away\n").expect("write");
+    git(&repo, &["add", "--all"]);
+    git(&repo, &["commit", "-q", "-m", "empty"]);
+    wait_condition(&api, "good", "SyncError", "allowEmpty is false");
+    assert_eq!(
+        kubectl(
+            &kubeconfig,
+            &[
+                "get",
+                "deploy",
+                "web",
+                "-n",
+                "good",
+                "-o",
+                "jsonpath={.metadata.resourceVersion}"
+            ]
+        ),
+        rv,
+        "the deployment was not changed or pruned"
+    );
+}
