@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace, installing what the tests need first.
-# Needs: cargo (Rust 1.89+), git, kubectl (with kustomize). As root, missing Debian
+# Needs: cargo (Rust 1.91+), git (with git daemon and http-backend), kubectl (with
+# kustomize), openssl and ssh (Git transport tests). As root, missing Debian
 # packages are installed with apt-get; otherwise the script says what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +9,8 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
