@@ -92,6 +92,22 @@ impl Kustomization {
                 .in_file(file));
             }
         };
+        let want = if is_component {
+            "kustomize.config.k8s.io/v1alpha1"
+        } else {
+            "kustomize.config.k8s.io/v1beta1"
+        };
+        if let Some(av) = node.str_at(&["apiVersion"]).filter(|av| *av != want) {
+            return Err(Error::msg(format!(
+                "apiVersion for {} should be {want}, not {av}",
+                if is_component {
+                    "Component"
+                } else {
+                    "Kustomization"
+                }
+            ))
+            .in_file(file));
+        }
         for (field, what) in [
             ("helmCharts", "helm chart inflation"),
             ("helmChartInflationGenerator", "helm chart inflation"),

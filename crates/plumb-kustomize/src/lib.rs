@@ -94,11 +94,22 @@ fn build_resources_edited(
     let loader = loader::Loader::new(opts.load_restrictor, opts.repo_root.as_deref())?;
     // A custom `openapi` schema lasts for this build only.
     let _schema = patch::schema::install(None);
+    let root = loader::join_clean(path, "");
     let mut ctx = target::Ctx {
         loader: &loader,
         stack: Vec::new(),
         openapi: None,
+        root: root.clone(),
+        track: false,
     };
+    // Transformations are recorded only when the top kustomization asks for them.
+    if let Ok(top) = ctx.load_kustomization(path) {
+        ctx.track = top
+            .strings("buildMetadata")
+            .unwrap_or_default()
+            .iter()
+            .any(|o| o == "transformerAnnotations");
+    }
     let mut acc = target::Accumulated {
         config: fieldspec::TransformerConfig::builtin(),
         ..Default::default()

@@ -76,10 +76,29 @@ pub fn build_metadata(res: &mut [Resource], k: &Kustomization) -> Result<()> {
                         .insert("app.kubernetes.io/managed-by", Node::string(MANAGED_BY));
                 }
             }
-            "originAnnotations" | "transformerAnnotations" => {
-                bail!(
-                    "buildMetadata option {opt:?} is not supported by plumb's native kustomize yet"
-                )
+            "originAnnotations" => {
+                for r in res.iter_mut() {
+                    if let Some(o) = r.origin.clone() {
+                        r.map_mut()
+                            .map_entry("metadata")
+                            .map_entry("annotations")
+                            .insert("config.kubernetes.io/origin", Node::string(o));
+                    }
+                }
+            }
+            "transformerAnnotations" => {
+                for r in res.iter_mut() {
+                    if !r.transformations.is_empty() {
+                        let text = r.transformations.concat();
+                        r.map_mut()
+                            .map_entry("metadata")
+                            .map_entry("annotations")
+                            .insert(
+                                "alpha.config.kubernetes.io/transformations",
+                                Node::string(text),
+                            );
+                    }
+                }
             }
             other => bail!("invalid buildMetadata option: {other}"),
         }

@@ -206,7 +206,9 @@ pub fn run_transformer(
             }
             Ok(())
         }
-        "SortOrderTransformer" => Ok(()),
+        "SortOrderTransformer" => {
+            bail!("unable to load builtin SortOrderTransformer.builtin.[noGrp]")
+        }
         other => bail!(
             "transformer plugin kind {other:?} is not a kustomize built-in; exec and KRM function plugins are not supported"
         ),

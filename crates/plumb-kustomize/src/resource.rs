@@ -137,8 +137,12 @@ pub struct Resource {
     /// Generated config data that takes a content-hash suffix at the end.
     pub needs_hash: bool,
     pub behavior: Behavior,
-    /// Referrer references already rewritten by the name-reference pass.
+    /// Made by a generator.
     pub is_generated: bool,
+    /// `config.kubernetes.io/origin` text (for `buildMetadata: [originAnnotations]`).
+    pub origin: Option<String>,
+    /// Entries of `alpha.config.kubernetes.io/transformations`.
+    pub transformations: Vec<String>,
 }
 
 impl Resource {
@@ -154,6 +158,8 @@ impl Resource {
             needs_hash: false,
             behavior: Behavior::Unspecified,
             is_generated: false,
+            origin: None,
+            transformations: Vec::new(),
         })
     }
 

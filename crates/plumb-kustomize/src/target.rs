@@ -31,6 +31,25 @@ pub struct Ctx<'a> {
     pub stack: Vec<PathBuf>,
     /// The custom OpenAPI schema a kustomization of this build named, if any.
     pub openapi: Option<std::rc::Rc<crate::patch::schema::Custom>>,
+    /// The build root (origin paths are relative to it).
+    pub root: PathBuf,
+    /// Record origins and transformations (`buildMetadata`).
+    pub track: bool,
+}
+
+/// `path` relative to `base` (both lexical), with `..` where needed.
+pub fn relative(path: &Path, base: &Path) -> String {
+    let p: Vec<_> = path.components().collect();
+    let b: Vec<_> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    out.to_string_lossy().into_owned()
 }
 
 impl Ctx<'_> {
@@ -169,7 +188,9 @@ impl Ctx<'_> {
             return Ok(());
         }
         let text = self.loader.read_file(&k.dir, &path, false)?;
-        for r in resources_from_text(&text)? {
+        let origin = format!("path: {}\n", relative(&path, &self.root));
+        for mut r in resources_from_text(&text)? {
+            r.origin = Some(origin.clone());
             append_unique(&mut acc.resources, r)?;
         }
         Ok(())
@@ -182,8 +203,16 @@ impl Ctx<'_> {
             ("secretGenerator", GenKind::Secret),
         ] {
             for (i, g) in k.items(field).iter().enumerate() {
-                let r = generate(self.loader, &k.dir, kind, g, &defaults)
+                let mut r = generate(self.loader, &k.dir, kind, g, &defaults)
                     .map_err(|e| e.at_entry(format!("{field}[{i}]")))?;
+                r.origin = Some(format!(
+                    "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {}\n",
+                    relative(&k.file, &self.root),
+                    match kind {
+                        GenKind::ConfigMap => "ConfigMapGenerator",
+                        GenKind::Secret => "SecretGenerator",
+                    }
+                ));
                 absorb(&mut acc.resources, r).map_err(|e| e.at_entry(format!("{field}[{i}]")))?;
             }
         }
@@ -198,12 +227,43 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// Runs `f`, recording `kind` on every resource it changed when tracking.
+    fn tracked(
+        &self,
+        k: &Kustomization,
+        kind: &str,
+        res: &mut Vec<Resource>,
+        f: impl FnOnce(&mut Vec<Resource>) -> Result<()>,
+    ) -> Result<()> {
+        if !self.track {
+            return f(res);
+        }
+        let before: Vec<Node> = res.iter().map(|r| r.node.clone()).collect();
+        f(res)?;
+        if before.len() == res.len() {
+            let entry = format!(
+                "- configuredIn: {}\n  configuredBy:\n    apiVersion: builtin\n    kind: {kind}\n",
+                relative(&k.file, &self.root)
+            );
+            for (r, b) in res.iter_mut().zip(before) {
+                if r.node != b {
+                    r.transformations.push(entry.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn run_transformers(&mut self, k: &Kustomization, acc: &mut Accumulated) -> Result<()> {
         let res = &mut acc.resources;
         let cfg = acc.config.clone();
         for (i, entry) in k.items("patchesStrategicMerge").iter().enumerate() {
             let text = entry.as_str().unwrap_or_default();
-            patch::apply_psm(res, self.loader, &k.dir, text).map_err(|e| {
+            let loader = self.loader;
+            self.tracked(k, "PatchStrategicMergeTransformer", res, |res| {
+                patch::apply_psm(res, loader, &k.dir, text)
+            })
+            .map_err(|e| {
                 let shown = if text.contains('\n') {
                     format!("[{i}]")
                 } else {
@@ -213,7 +273,11 @@ impl Ctx<'_> {
             })?;
         }
         for (i, entry) in k.items("patches").iter().enumerate() {
-            patch::apply_entry(res, self.loader, &k.dir, entry).map_err(|e| {
+            let loader = self.loader;
+            self.tracked(k, "PatchTransformer", res, |res| {
+                patch::apply_entry(res, loader, &k.dir, entry)
+            })
+            .map_err(|e| {
                 let at = match entry.str_at(&["path"]) {
                     Some(p) => format!("patches[{i}] (path: {p})"),
                     None => format!("patches[{i}]"),
@@ -222,26 +286,41 @@ impl Ctx<'_> {
             })?;
         }
         if let Some(ns) = k.str_field("namespace") {
-            transform::namespace(res, ns, &cfg.namespace, SubjectMode::DefaultOnly, false)?;
+            self.tracked(k, "NamespaceTransformer", res, |res| {
+                transform::namespace(res, ns, &cfg.namespace, SubjectMode::DefaultOnly, false)
+            })?;
         }
         let prefix = k.str_field("namePrefix").unwrap_or("");
-        transform::prefix_suffix(res, prefix, "", &cfg.name_prefix)?;
+        self.tracked(k, "PrefixTransformer", res, |res| {
+            transform::prefix_suffix(res, prefix, "", &cfg.name_prefix)
+        })?;
         let suffix = k.str_field("nameSuffix").unwrap_or("");
-        transform::prefix_suffix(res, "", suffix, &cfg.name_suffix)?;
+        self.tracked(k, "SuffixTransformer", res, |res| {
+            transform::prefix_suffix(res, "", suffix, &cfg.name_suffix)
+        })?;
         let common = k.string_map("commonLabels");
-        transform::set_pairs(res, &common, &cfg.common_labels)
-            .map_err(|e| e.at_entry("commonLabels"))?;
+        self.tracked(k, "LabelTransformer", res, |res| {
+            transform::set_pairs(res, &common, &cfg.common_labels)
+        })
+        .map_err(|e| e.at_entry("commonLabels"))?;
         for l in k.items("labels") {
             let entry = LabelEntry::from_node(l)?;
-            transform::set_pairs(res, &entry.pairs, &entry.specs(&cfg))
-                .map_err(|e| e.at_entry("labels"))?;
+            self.tracked(k, "LabelTransformer", res, |res| {
+                transform::set_pairs(res, &entry.pairs, &entry.specs(&cfg))
+            })
+            .map_err(|e| e.at_entry("labels"))?;
         }
         let annotations = k.string_map("commonAnnotations");
-        transform::set_pairs(res, &annotations, &cfg.common_annotations)
-            .map_err(|e| e.at_entry("commonAnnotations"))?;
+        self.tracked(k, "AnnotationsTransformer", res, |res| {
+            transform::set_pairs(res, &annotations, &cfg.common_annotations)
+        })
+        .map_err(|e| e.at_entry("commonAnnotations"))?;
         for (i, entry) in k.items("patchesJson6902").iter().enumerate() {
-            patch::apply_json6902_entry(res, self.loader, &k.dir, entry)
-                .map_err(|e| e.at_entry(format!("patchesJson6902[{i}]")))?;
+            let loader = self.loader;
+            self.tracked(k, "PatchJson6902Transformer", res, |res| {
+                patch::apply_json6902_entry(res, loader, &k.dir, entry)
+            })
+            .map_err(|e| e.at_entry(format!("patchesJson6902[{i}]")))?;
         }
         for r in k.items("replicas") {
             let name = r.str_at(&["name"]).unwrap_or("");
@@ -249,15 +328,22 @@ impl Ctx<'_> {
                 .str_at(&["count"])
                 .and_then(|c| c.parse::<i64>().ok())
                 .ok_or_else(|| Error::msg(format!("replicas: {name}: count must be an integer")))?;
-            transform::replicas(res, name, count, &cfg.replicas)?;
+            self.tracked(k, "ReplicaCountTransformer", res, |res| {
+                transform::replicas(res, name, count, &cfg.replicas)
+            })?;
         }
         for img in k.items("images") {
             let entry = ImageEntry::from_node(img)?;
-            transform::images::apply(res, &entry, &cfg.images)?;
+            self.tracked(k, "ImageTagTransformer", res, |res| {
+                transform::images::apply(res, &entry, &cfg.images)
+            })?;
         }
         for (i, r) in k.items("replacements").iter().enumerate() {
-            crate::replacements::apply_entry(res, self.loader, &k.dir, r)
-                .map_err(|e| e.at_entry(format!("replacements[{i}]")))?;
+            let loader = self.loader;
+            self.tracked(k, "ReplacementTransformer", res, |res| {
+                crate::replacements::apply_entry(res, loader, &k.dir, r)
+            })
+            .map_err(|e| e.at_entry(format!("replacements[{i}]")))?;
         }
         for entry in k.strings("transformers")? {
             let configs = plugins::load_configs(self, k, &entry)
@@ -314,6 +400,11 @@ impl Ctx<'_> {
 
 /// Reads the objects of a YAML (or JSON) text, flattening `List` kinds.
 pub fn resources_from_text(text: &str) -> Result<Vec<Resource>> {
+    // kustomize splits files at `---` lines before parsing, so a `%YAML` directive is
+    // left alone in the first chunk, where it is malformed.
+    if text.lines().any(|l| l.starts_with('%')) {
+        bail!("MalformedYAMLError: yaml: did not find expected <document start>");
+    }
     let docs = parse_documents(text).map_err(|e| Error::msg(format!("invalid YAML: {e}")))?;
     let mut out = Vec::new();
     for doc in docs.into_iter().flatten() {
