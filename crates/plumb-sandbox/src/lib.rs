@@ -34,6 +34,8 @@ pub struct Options {
     pub listen: SocketAddr,
     /// Keep objects in this directory across restarts (in memory when `None`).
     pub state: Option<PathBuf>,
+    /// Faults to inject from the start (also settable at `/sandbox/faults`).
+    pub faults: api::faults::Faults,
 }
 
 impl Default for Options {
@@ -41,6 +43,7 @@ impl Default for Options {
         Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             state: None,
+            faults: api::faults::Faults::default(),
         }
     }
 }
@@ -71,7 +74,7 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let url = format!("http://{addr}");
-        let state = Arc::new(AppState::new(store, registry, url));
+        let state = Arc::new(AppState::new(store, registry, url, opts.faults.clone()));
         bootstrap(&state)?;
         let (tx, rx) = oneshot::channel::<()>();
         let app = api::router(state.clone());

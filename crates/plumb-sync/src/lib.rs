@@ -58,6 +58,9 @@ pub struct SyncRequest<'a> {
     pub app: &'a str,
     /// Desired objects, namespaces filled in, tracking annotations set.
     pub desired: Vec<Value>,
+    /// Apply only these of the desired objects (those out of sync); `None` applies all.
+    /// Prune decisions always use the whole desired state.
+    pub only: Option<Vec<ObjectKey>>,
     /// Objects this Application synced before (its inventory): prune candidates.
     pub inventory: Vec<ObjectKey>,
     pub options: SyncOptions,
@@ -159,6 +162,11 @@ pub async fn sync(cluster: &Cluster, req: SyncRequest<'_>) -> Result<SyncReport,
             .cmp(&(std::cmp::Reverse(kind_rank(&b.kind)), &b.name))
     });
     for obj in &desired {
+        if let Some(only) = &req.only
+            && !only.contains(&ObjectKey::of(obj))
+        {
+            continue;
+        }
         report.outcomes.push(apply_one(cluster, obj, &req).await);
     }
     for key in prunes {

@@ -21,6 +21,7 @@ fn request<'a>(desired: Vec<Value>, inventory: Vec<ObjectKey>) -> SyncRequest<'a
     SyncRequest {
         app: "my-app",
         desired,
+        only: None,
         inventory,
         options: SyncOptions::parse(&["CreateNamespace=true"]),
         prune: true,

@@ -18,6 +18,10 @@ pub struct SandboxArgs {
     /// Keep objects in this directory across restarts (in memory otherwise)
     #[arg(long)]
     pub state: Option<PathBuf>,
+    /// Faults to inject (YAML or JSON: rules of verbs, kinds, code, rate; latencyMs;
+    /// seed); also settable at runtime with PUT /sandbox/faults
+    #[arg(long)]
+    pub faults: Option<PathBuf>,
 }
 
 pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
@@ -31,9 +35,19 @@ pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
 async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
     // Handlers first: a signal right after the ready line must stop cleanly.
     let stop = shutdown_signal()?;
+    let faults = match &args.faults {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            serde_saphyr::from_str(&text)
+                .with_context(|| format!("{}: not a fault configuration", path.display()))?
+        }
+        None => Default::default(),
+    };
     let opts = plumb_sandbox::Options {
         listen: args.listen,
         state: args.state.clone(),
+        faults,
     };
     let sandbox = plumb_sandbox::Sandbox::start(opts)
         .await

@@ -58,7 +58,7 @@ pub fn run(args: UpArgs) -> anyhow::Result<ExitCode> {
         let dir = args.dir.canonicalize()?;
         let sandbox = plumb_sandbox::Sandbox::start(plumb_sandbox::Options {
             listen: args.listen,
-            state: None,
+            ..Default::default()
         })
         .await
         .with_context(|| format!("starting the sandbox on {}", args.listen))?;

@@ -2,6 +2,7 @@
 
 mod delete;
 mod discovery;
+pub mod faults;
 mod hooks;
 mod openapi;
 mod path;
@@ -37,11 +38,13 @@ pub struct AppState {
     pub url: String,
     next_ip: AtomicU32,
     next_node_port: AtomicU32,
+    pub faults: faults::FaultState,
 }
 
 impl AppState {
-    pub fn new(store: Arc<Store>, registry: Registry, url: String) -> Self {
+    pub fn new(store: Arc<Store>, registry: Registry, url: String, faults: faults::Faults) -> Self {
         AppState {
+            faults: faults::FaultState::new(faults),
             store,
             registry,
             url,
@@ -245,6 +248,9 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> ApiResult<Response> {
             )),
         };
     }
+    if path == "/sandbox/faults" {
+        return admin_faults(&state, parts.method, body).await;
+    }
     let target = path::parse(&path);
     if parts.method == Method::GET {
         let doc = match &target {
@@ -291,6 +297,31 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> ApiResult<Response> {
     if body.len() > MAX_BODY {
         return Err(ApiError::too_large());
     }
+    let verb = verb_of(&parts.method, rpath.name.is_some(), &query);
+    let (latency, fault) = state.faults.decide(verb, &ty.kind);
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    if let Some(code) = fault {
+        let e = match code {
+            409 => ApiError::conflict(
+                &ty.group_resource(),
+                rpath.name.as_deref().unwrap_or(""),
+                "injected conflict",
+            ),
+            429 => ApiError::new(
+                429,
+                "TooManyRequests",
+                "injected: too many requests, please try again later",
+            ),
+            _ => ApiError::new(
+                code,
+                "InternalError",
+                "Internal error occurred: injected fault",
+            ),
+        };
+        return Err(e);
+    }
     let ctx = Ctx {
         state,
         method: parts.method,
@@ -301,6 +332,41 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> ApiResult<Response> {
         body,
     };
     route(ctx).await
+}
+
+/// The Kubernetes verb of a request.
+fn verb_of(method: &Method, named: bool, query: &HashMap<String, String>) -> &'static str {
+    match (method.as_str(), named) {
+        ("GET", true) => "get",
+        ("GET", false) if matches!(query.get("watch").map(String::as_str), Some("true" | "1")) => {
+            "watch"
+        }
+        ("GET", false) => "list",
+        ("POST", _) => "create",
+        ("PUT", _) => "update",
+        ("PATCH", _) => "patch",
+        ("DELETE", true) => "delete",
+        ("DELETE", false) => "deletecollection",
+        _ => "other",
+    }
+}
+
+/// `GET`/`PUT /sandbox/faults`: read or replace the fault configuration.
+async fn admin_faults(
+    state: &AppState,
+    method: Method,
+    body: axum::body::Body,
+) -> ApiResult<Response> {
+    if method == Method::PUT || method == Method::POST {
+        let bytes = axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .map_err(|_| ApiError::too_large())?;
+        let f: faults::Faults = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_request(format!("fault configuration: {e}")))?;
+        state.faults.set(f);
+    }
+    let current = serde_json::to_value(state.faults.get()).map_err(ApiError::internal)?;
+    Ok(json_response(StatusCode::OK, &current))
 }
 
 async fn route(ctx: Ctx) -> ApiResult<Response> {

@@ -155,16 +155,15 @@ impl Engine {
                 .map_or_else(|| automated.as_ref().is_some_and(|a| a.prune), |m| m.prune);
             let dry_run = manual.as_ref().is_some_and(|m| m.dry_run);
             let started_at = now();
-            let mut inventory: Vec<ObjectKey> = rt.inventory.clone();
-            for o in &desired.objects {
-                let k = ObjectKey::of(o);
-                if !inventory.contains(&k) {
-                    inventory.push(k);
-                }
-            }
+            // Automated syncs apply what is out of sync (progress accumulates across
+            // retries); a manual sync applies everything, as Argo CD does.
+            let only = manual
+                .is_none()
+                .then(|| cmp.out_of_sync.iter().map(ObjectKey::of).collect());
             let req = SyncRequest {
                 app: name,
                 desired: desired.objects.clone(),
+                only,
                 inventory: rt.inventory.clone(),
                 options: options.clone(),
                 prune,
@@ -176,6 +175,23 @@ impl Engine {
             rt.last_synced_revision = Some(desired.revision.clone());
             let (phase, message, results) = match result {
                 Ok(report) => {
+                    if !dry_run {
+                        // Everything desired (it may exist now, even after a partial
+                        // failure) and what was kept; minus what was deleted.
+                        let mut inventory = rt.inventory.clone();
+                        for k in desired.objects.iter().map(ObjectKey::of) {
+                            if !inventory.contains(&k) {
+                                inventory.push(k);
+                            }
+                        }
+                        inventory.retain(|k| {
+                            !report
+                                .outcomes
+                                .iter()
+                                .any(|o| o.action == Action::Deleted && &o.key == k)
+                        });
+                        rt.inventory = inventory;
+                    }
                     let results: Vec<ResourceResult> = report
                         .outcomes
                         .iter()
@@ -209,14 +225,6 @@ impl Engine {
                             .collect();
                         (OperationPhase::Failed, failures.join("; "), results)
                     } else {
-                        if !dry_run {
-                            rt.inventory = report
-                                .outcomes
-                                .iter()
-                                .filter(|o| !matches!(o.action, Action::Deleted))
-                                .map(|o| o.key.clone())
-                                .collect();
-                        }
                         for o in &report.outcomes {
                             let r = o.key.kubectl_ref();
                             let what = match (o.action, cmp.scales.iter().find(|(k, _)| *k == r)) {
