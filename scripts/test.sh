@@ -31,4 +31,4 @@ fi
 
 command -v cargo >/dev/null 2>&1 || { echo "error: cargo not found; install Rust (rustup)" >&2; exit 1; }
 
-cargo test --workspace "$@"
+cargo test --workspace --no-fail-fast "$@"

@@ -134,7 +134,7 @@ async fn webhook(State(s): State<ApiState>, headers: HeaderMap, body: Bytes) -> 
         let Some(src) = &app.spec.source else {
             continue;
         };
-        if event.concerns(&src.repo_url) {
+        if event.concerns(&src.repo_url) && event.affects_revision(src.revision()) {
             if let Err(e) = s.engine.source().refresh(&src.repo_url).await {
                 tracing::warn!(app = %name, error = %e, "fetch after webhook failed");
             }
