@@ -27,6 +27,9 @@ pub struct ResourceType {
     pub generation: bool,
     /// Custom resource: strategic merge patch is refused (415) as the real server does.
     pub custom: bool,
+    /// A review resource: only `create`, answered at once and never stored
+    /// (SelfSubjectAccessReview and friends).
+    pub review: bool,
     /// The CRD's `additionalPrinterColumns` for Table output.
     pub printer_columns: Option<Value>,
     /// The CRD's `openAPIV3Schema`, for server-side apply list types.
@@ -69,19 +72,20 @@ impl ResourceType {
 
     /// The `APIResource` entry of discovery.
     pub fn discovery_entry(&self) -> Value {
-        let mut verbs = vec![
-            "create",
-            "delete",
-            "deletecollection",
-            "get",
-            "list",
-            "patch",
-            "update",
-            "watch",
-        ];
-        if self.plural == "events" && self.group.is_empty() {
-            verbs.sort_unstable();
-        }
+        let verbs = if self.review {
+            vec!["create"]
+        } else {
+            vec![
+                "create",
+                "delete",
+                "deletecollection",
+                "get",
+                "list",
+                "patch",
+                "update",
+                "watch",
+            ]
+        };
         let mut e = json!({
             "name": self.plural,
             "singularName": self.singular,
@@ -476,6 +480,54 @@ const BUILTINS: &[Builtin] = &[
         false,
         false,
     ),
+    (
+        "authorization.k8s.io",
+        "v1",
+        "SelfSubjectAccessReview",
+        "selfsubjectaccessreviews",
+        false,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "authorization.k8s.io",
+        "v1",
+        "SelfSubjectRulesReview",
+        "selfsubjectrulesreviews",
+        false,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "authorization.k8s.io",
+        "v1",
+        "SubjectAccessReview",
+        "subjectaccessreviews",
+        false,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
+    (
+        "authorization.k8s.io",
+        "v1",
+        "LocalSubjectAccessReview",
+        "localsubjectaccessreviews",
+        true,
+        &[],
+        &[],
+        false,
+        false,
+        false,
+    ),
 ];
 
 /// The served resources. Cheap to clone (shared).
@@ -516,6 +568,7 @@ impl Registry {
                     }),
                     generation,
                     custom: false,
+                    review: g == "authorization.k8s.io",
                     printer_columns: None,
                     schema: None,
                     storage: !(g == "autoscaling" && v == "v1"),
@@ -670,6 +723,7 @@ impl Registry {
                 scale,
                 generation: true,
                 custom: true,
+                review: false,
                 printer_columns: v.get("additionalPrinterColumns").cloned(),
                 schema: v
                     .get("schema")

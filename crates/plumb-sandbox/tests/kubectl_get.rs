@@ -230,3 +230,32 @@ fn get_watch_prints_a_line_per_change() {
         Some("my-app 0/5 0 0 <age>")
     );
 }
+
+#[test]
+fn auth_can_i_version_and_cluster_info_answer() {
+    let c = Cluster::start();
+    assert_eq!(
+        c.kubectl(&["auth", "can-i", "create", "deployments"]),
+        "yes\n"
+    );
+    let version = c.kubectl(&["version"]);
+    assert!(version.contains("Server Version: v1.32.0"), "{version}");
+    let info = c.kubectl(&["cluster-info"]);
+    assert!(
+        info.contains(&format!(
+            "Kubernetes control plane is running at {}",
+            c.sandbox().url()
+        )),
+        "{info}"
+    );
+    c.ok(&["apply", "-f", "-"], Some(DEPLOYMENT));
+    let all = normalize(&c.kubectl(&["get", "all"]));
+    assert!(
+        all.contains("service/kubernetes ClusterIP 10.96.0.1 <none> 443/TCP <age>"),
+        "{all}"
+    );
+    assert!(
+        all.contains("deployment.apps/my-app 0/3 0 0 <age>"),
+        "{all}"
+    );
+}

@@ -370,6 +370,9 @@ async fn admin_faults(
 }
 
 async fn route(ctx: Ctx) -> ApiResult<Response> {
+    if ctx.ty.review {
+        return review(&ctx);
+    }
     let sub = ctx.path.subresource.clone();
     let has_name = ctx.path.name.is_some();
     match (ctx.method.clone(), has_name, sub.as_deref()) {
@@ -396,6 +399,31 @@ async fn route(ctx: Ctx) -> ApiResult<Response> {
             sub.map(|s| format!(" {s}")).unwrap_or_default()
         ))),
     }
+}
+
+/// Access reviews: the sandbox has no authorization, so everything is allowed; the
+/// review is answered and not stored, as the real server does.
+fn review(ctx: &Ctx) -> ApiResult<Response> {
+    if ctx.method != Method::POST || ctx.path.name.is_some() {
+        return Err(ApiError::method_not_allowed(
+            "the server does not allow this method on the requested resource",
+        ));
+    }
+    let mut obj = hooks::decode(&ctx.body, ctx.content_type())?;
+    if !obj["metadata"].is_object() {
+        obj["metadata"] = json!({});
+    }
+    obj["metadata"]["creationTimestamp"] = Value::Null;
+    obj["status"] = if ctx.ty.kind == "SelfSubjectRulesReview" {
+        json!({
+            "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
+            "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}],
+            "incomplete": false,
+        })
+    } else {
+        json!({"allowed": true, "reason": "the sandbox authorizes every request"})
+    };
+    Ok(json_response(StatusCode::CREATED, &obj))
 }
 
 /// The current time as the API server writes it (RFC 3339, seconds).
