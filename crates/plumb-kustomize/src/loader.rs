@@ -15,11 +15,13 @@ pub const KUSTOMIZATION_FILES: [&str; 3] =
     ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// Filesystem access for one build.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Loader {
     pub restrictor: LoadRestrictor,
     /// Canonical repository root, when confined.
     pub repo_root: Option<PathBuf>,
+    /// Canonical forms of kustomization directories already resolved.
+    dirs: std::cell::RefCell<std::collections::HashMap<PathBuf, PathBuf>>,
 }
 
 impl Loader {
@@ -34,6 +36,7 @@ impl Loader {
         Ok(Loader {
             restrictor,
             repo_root,
+            dirs: Default::default(),
         })
     }
 
@@ -59,12 +62,22 @@ impl Loader {
         Ok(canon)
     }
 
+    /// [`Loader::resolve`] for a kustomization directory, remembered.
+    fn resolve_dir(&self, dir: &Path) -> Result<PathBuf> {
+        if let Some(c) = self.dirs.borrow().get(dir) {
+            return Ok(c.clone());
+        }
+        let c = self.resolve(dir)?;
+        self.dirs.borrow_mut().insert(dir.to_path_buf(), c.clone());
+        Ok(c)
+    }
+
     /// Reads a file that a kustomization at `kust_dir` names, with the root-only rule
     /// applied unless `allow_outside` (entries of `resources`).
     pub fn read_file(&self, kust_dir: &Path, path: &Path, allow_outside: bool) -> Result<String> {
         let canon = self.resolve(path)?;
         if !allow_outside && self.restrictor == LoadRestrictor::RootOnly {
-            let root = self.resolve(kust_dir)?;
+            let root = self.resolve_dir(kust_dir)?;
             if !canon.starts_with(&root) {
                 bail!(
                     "security; file '{}' is not in or below '{}'",
@@ -93,7 +106,7 @@ impl Loader {
     pub fn read_bytes(&self, kust_dir: &Path, path: &Path) -> Result<Vec<u8>> {
         let canon = self.resolve(path)?;
         if self.restrictor == LoadRestrictor::RootOnly {
-            let root = self.resolve(kust_dir)?;
+            let root = self.resolve_dir(kust_dir)?;
             if !canon.starts_with(&root) {
                 bail!(
                     "security; file '{}' is not in or below '{}'",

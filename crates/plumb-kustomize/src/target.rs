@@ -104,8 +104,10 @@ impl Ctx<'_> {
 
     fn accumulate_kustomization(&mut self, k: &Kustomization, acc: &mut Accumulated) -> Result<()> {
         self.load_openapi(k)?;
+        let mut seen: std::collections::HashSet<IdKey> =
+            acc.resources.iter().map(IdKey::of).collect();
         for entry in k.resources()? {
-            self.add_resource_entry(k, &entry, acc)
+            self.add_resource_entry(k, &entry, acc, &mut seen)
                 .map_err(|e| e.in_file(&k.file).at_entry(format!("resources: {entry}")))?;
         }
         for entry in k.strings("configurations")? {
@@ -166,6 +168,7 @@ impl Ctx<'_> {
         k: &Kustomization,
         entry: &str,
         acc: &mut Accumulated,
+        seen: &mut std::collections::HashSet<IdKey>,
     ) -> Result<()> {
         if entry.contains("://") || entry.starts_with("github.com/") || entry.starts_with("git@") {
             bail!("remote resources are not supported by plumb's native kustomize");
@@ -181,7 +184,7 @@ impl Ctx<'_> {
                 bail!("expected kind != 'Component' for path '{}'", path.display());
             }
             for r in sub.resources {
-                append_unique(&mut acc.resources, r)?;
+                append_seen(&mut acc.resources, seen, r)?;
             }
             acc.config.merge(&sub.config);
             acc.vars.extend(sub.vars);
@@ -191,7 +194,7 @@ impl Ctx<'_> {
         let origin = format!("path: {}\n", relative(&path, &self.root));
         for mut r in resources_from_text(&text)? {
             r.origin = Some(origin.clone());
-            append_unique(&mut acc.resources, r)?;
+            append_seen(&mut acc.resources, seen, r)?;
         }
         Ok(())
     }
@@ -454,6 +457,42 @@ fn same_id(a: &Resource, b: &Resource) -> bool {
         && a.kind() == b.kind()
         && a.api_version() == b.api_version()
         && ns(a) == ns(b)
+}
+
+/// An id for duplicate detection: kind, apiVersion, name, namespace (empty = default).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdKey(String, String, String, String);
+
+impl IdKey {
+    pub fn of(r: &Resource) -> IdKey {
+        let ns = match r.namespace() {
+            "" => "default",
+            n => n,
+        };
+        IdKey(
+            r.kind().to_string(),
+            r.api_version().to_string(),
+            r.name().to_string(),
+            ns.to_string(),
+        )
+    }
+}
+
+/// Appends a resource, refusing a second object with the same id (`seen` holds the
+/// ids already in `list`).
+fn append_seen(
+    list: &mut Vec<Resource>,
+    seen: &mut std::collections::HashSet<IdKey>,
+    r: Resource,
+) -> Result<()> {
+    if !seen.insert(IdKey::of(&r)) {
+        bail!(
+            "may not add resource with an already registered id: {}",
+            r.id().display()
+        );
+    }
+    list.push(r);
+    Ok(())
 }
 
 /// Appends a resource, refusing a second object with the same id.

@@ -148,7 +148,8 @@ pub fn apply_smp(r: &mut Resource, patch: &Node, options: PatchOptions) -> Resul
     let custom = schema::current_custom();
     let schema = schema::Schema::root(custom.as_deref(), r.api_version(), r.kind());
     r.remember_id();
-    match smp::merge(Some(r.node.clone()), &patch, schema) {
+    let node = std::mem::replace(&mut r.node, Node::null());
+    match smp::merge(Some(node), &patch, schema) {
         None => Ok(false),
         Some(n) => {
             r.node = n;
