@@ -16,7 +16,7 @@ use plumb_model::Application;
 use serde_json::Value;
 
 use crate::engine::store::{ClusterStore, FileStore};
-use crate::engine::{Engine, EngineOptions, StatusStore};
+use crate::engine::{Clusters, Engine, EngineOptions, StatusStore};
 
 /// Arguments of `plumb serve`.
 #[derive(Debug, Clone, clap::Args)]
@@ -52,10 +52,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .context("starting the async runtime")?;
     rt.block_on(async move {
         let stop = crate::sandbox::shutdown_signal()?;
-        let cluster = plumb_cluster::Cluster::connect(args.kubeconfig.as_deref(), None)
-            .await
-            .context("connecting to the cluster")?;
-        let server = start(cluster, &args).await?;
+        let clusters = load_clusters(args.kubeconfig.as_deref()).await?;
+        let server = start(clusters, &args).await?;
         println!(
             "plumb serving: http://{} state={}",
             server.addr,
@@ -71,8 +69,57 @@ pub struct Running {
     pub addr: SocketAddr,
 }
 
+/// The local cluster (the kubeconfig's current context, or in-cluster config) and every
+/// other context of the kubeconfig as a destination.
+pub async fn load_clusters(kubeconfig: Option<&Path>) -> anyhow::Result<Clusters> {
+    let local = plumb_cluster::Cluster::connect(kubeconfig, None)
+        .await
+        .context("connecting to the cluster")?;
+    let kc = match kubeconfig {
+        Some(p) => kube::config::Kubeconfig::read_from(p).ok(),
+        None => kube::config::Kubeconfig::read().ok(),
+    };
+    let Some(kc) = kc else {
+        return Ok(Clusters::local(local));
+    };
+    let server_of = |ctx: &kube::config::NamedContext| -> Option<String> {
+        let cluster = ctx.context.as_ref()?.cluster.clone();
+        kc.clusters
+            .iter()
+            .find(|c| c.name == cluster)?
+            .cluster
+            .as_ref()?
+            .server
+            .clone()
+    };
+    let current = kc.current_context.clone();
+    let mut clusters = Clusters::local(local);
+    for ctx in &kc.contexts {
+        if Some(&ctx.name) == current.as_ref() {
+            clusters.local_server = server_of(ctx);
+            continue;
+        }
+        let Some(server) = server_of(ctx) else {
+            continue;
+        };
+        let path = kubeconfig.map(Path::to_path_buf);
+        match plumb_cluster::Cluster::connect(path.as_deref(), Some(&ctx.name)).await {
+            Ok(cluster) => clusters.others.push(crate::engine::clusters::NamedCluster {
+                name: ctx.name.clone(),
+                server,
+                cluster,
+            }),
+            Err(e) => {
+                tracing::warn!(context = %ctx.name, error = %e, "kubeconfig context not usable as a destination")
+            }
+        }
+    }
+    Ok(clusters)
+}
+
 /// Starts the engine, the Application source and the HTTP API.
-pub async fn start(cluster: plumb_cluster::Cluster, args: &ServeArgs) -> anyhow::Result<Running> {
+pub async fn start(clusters: Clusters, args: &ServeArgs) -> anyhow::Result<Running> {
+    let cluster = clusters.local.clone();
     let mut source_opts = plumb_source::SourceOptions::new(args.state.join("git"));
     source_opts.credentials =
         plumb_source::Credentials::from_env().context("reading Git credentials")?;
@@ -86,7 +133,7 @@ pub async fn start(cluster: plumb_cluster::Cluster, args: &ServeArgs) -> anyhow:
         }),
     };
     let engine = Engine::start(
-        cluster.clone(),
+        clusters,
         source,
         store,
         EngineOptions {

@@ -86,7 +86,7 @@ pub fn run(args: UpArgs) -> anyhow::Result<ExitCode> {
             listen: args.api_listen,
             repo_poll_interval: args.repo_poll_interval,
         };
-        let running = crate::serve::start(cluster, &serve_args).await?;
+        let running = crate::serve::start(crate::engine::Clusters::local(cluster), &serve_args).await?;
         println!("plumb is up");
         println!("  sandbox cluster: {}", sandbox.url());
         println!("  kubeconfig:      {}", kubeconfig.display());

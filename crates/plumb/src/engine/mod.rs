@@ -6,6 +6,7 @@
 //! Application re-diffs it against the last rendered desired state at once (no Git
 //! fetch on that path) and re-syncs when `selfHeal` is on.
 
+pub mod clusters;
 mod desired;
 mod reconcile;
 pub mod store;
@@ -14,12 +15,13 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use plumb_cluster::{Cluster, ObjectKey};
+use plumb_cluster::ObjectKey;
 use plumb_model::{Application, ApplicationStatus};
 use plumb_source::Source;
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+pub use clusters::Clusters;
 pub use desired::Desired;
 pub use store::StatusStore;
 
@@ -76,7 +78,7 @@ pub struct AppEntry {
 }
 
 struct Inner {
-    cluster: Cluster,
+    clusters: Clusters,
     source: Source,
     store: Arc<dyn StatusStore>,
     apps: Mutex<BTreeMap<String, Arc<AppEntry>>>,
@@ -94,7 +96,7 @@ pub struct Engine {
 impl Engine {
     /// Starts the engine's workers, poll timer and watch listener.
     pub fn start(
-        cluster: Cluster,
+        clusters: Clusters,
         source: Source,
         store: Arc<dyn StatusStore>,
         opts: EngineOptions,
@@ -102,7 +104,7 @@ impl Engine {
         let (tx, rx) = mpsc::unbounded_channel();
         let engine = Engine {
             inner: Arc::new(Inner {
-                cluster,
+                clusters,
                 source,
                 store,
                 apps: Mutex::default(),
@@ -117,8 +119,9 @@ impl Engine {
         engine
     }
 
-    pub fn cluster(&self) -> &Cluster {
-        &self.inner.cluster
+    /// The destinations.
+    pub fn clusters(&self) -> &Clusters {
+        &self.inner.clusters
     }
 
     pub fn source(&self) -> &Source {
@@ -211,9 +214,14 @@ impl Engine {
         let entry = self.entry(name)?;
         let rt = entry.runtime.lock().await;
         let desired = rt.desired.as_ref()?;
+        let cluster = self
+            .inner
+            .clusters
+            .resolve(&entry.app.spec.destination)
+            .ok()?;
         let mut out = String::new();
         for obj in &desired.objects {
-            let live = self.inner.cluster.cache().get(&ObjectKey::of(obj));
+            let live = cluster.cache().get(&ObjectKey::of(obj));
             let opts = reconcile::diff_options(&entry.app);
             let d = plumb_diff::diff(obj, live.as_deref(), &opts.as_options());
             if !d.in_sync() {
@@ -263,8 +271,13 @@ impl Engine {
     }
 
     fn spawn_watch_listener(&self) {
+        for cluster in self.inner.clusters.all() {
+            self.listen(cluster.cache().subscribe());
+        }
+    }
+
+    fn listen(&self, mut changes: tokio::sync::broadcast::Receiver<plumb_cluster::Change>) {
         let engine = self.clone();
-        let mut changes = self.inner.cluster.cache().subscribe();
         tokio::spawn(async move {
             loop {
                 match changes.recv().await {

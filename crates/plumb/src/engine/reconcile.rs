@@ -97,13 +97,16 @@ impl Engine {
                 format!("syncOptions: {o} is not supported by plumb yet"),
             ));
         }
-        if let Some(c) = destination_problem(app) {
-            conditions.push(c);
-            rt.status.conditions = conditions;
-            rt.status.sync.status = SyncStatus::Unknown;
-            self.save(app, &mut rt).await;
-            return;
-        }
+        let cluster = match self.clusters().resolve(&app.spec.destination) {
+            Ok(c) => c.clone(),
+            Err(message) => {
+                conditions.push(condition("InvalidSpecError", message));
+                rt.status.conditions = conditions;
+                rt.status.sync.status = SyncStatus::Unknown;
+                self.save(app, &mut rt).await;
+                return;
+            }
+        };
         let manual = match &trigger {
             Trigger::Sync(m) => Some(m.clone()),
             _ => None,
@@ -113,7 +116,7 @@ impl Engine {
             || manual.as_ref().is_some_and(|m| m.revision.is_some());
         if needs_render {
             let revision = manual.as_ref().and_then(|m| m.revision.as_deref());
-            match desired::render(self.source(), self.cluster(), app, revision).await {
+            match desired::render(self.source(), &cluster, app, revision).await {
                 Ok(d) => rt.desired = Some(d),
                 Err(e) => {
                     let message = format!("{e:#}");
@@ -131,11 +134,11 @@ impl Engine {
         };
         for obj in &desired.objects {
             let k = ObjectKey::of(obj);
-            if let Err(e) = self.cluster().watch_kind(&k.api_version, &k.kind).await {
+            if let Err(e) = cluster.watch_kind(&k.api_version, &k.kind).await {
                 tracing::debug!(app = name, kind = %k.kind, error = %e, "kind not watchable yet");
             }
         }
-        let mut cmp = self.compare(app, &desired.objects, &rt.inventory).await;
+        let mut cmp = compare(&cluster, app, &desired.objects, &rt.inventory).await;
         let automated = app.automated().cloned();
         let out_of_sync = !cmp.out_of_sync.is_empty() || !cmp.orphans.is_empty();
         let new_revision = rt.last_synced_revision.as_deref() != Some(desired.revision.as_str());
@@ -171,7 +174,7 @@ impl Engine {
                 namespace: app.spec.destination.namespace.as_deref(),
                 dry_run,
             };
-            let result = plumb_sync::sync(self.cluster(), req).await;
+            let result = plumb_sync::sync(&cluster, req).await;
             rt.last_synced_revision = Some(desired.revision.clone());
             let (phase, message, results) = match result {
                 Ok(report) => {
@@ -278,7 +281,7 @@ impl Engine {
                     resources: results,
                 }),
             });
-            cmp = self.compare(app, &desired.objects, &rt.inventory).await;
+            cmp = compare(&cluster, app, &desired.objects, &rt.inventory).await;
         }
         let health = health_of(&cmp.resources);
         let status = &mut rt.status;
@@ -335,15 +338,17 @@ impl Engine {
             engine.enqueue(&name, Trigger::Refresh);
         });
     }
+}
 
-    /// Compares desired objects with the watch cache; what looks drifted is read again
-    /// from the API server before it counts (the cache may lag a write by a moment).
-    async fn compare(
-        &self,
-        app: &Application,
-        desired: &[Value],
-        inventory: &[ObjectKey],
-    ) -> Comparison {
+/// Compares desired objects with the watch cache; what looks drifted is read again
+/// from the API server before it counts (the cache may lag a write by a moment).
+async fn compare(
+    cluster: &plumb_cluster::Cluster,
+    app: &Application,
+    desired: &[Value],
+    inventory: &[ObjectKey],
+) -> Comparison {
+    {
         let opts = diff_options(app);
         let mut cmp = Comparison {
             resources: Vec::new(),
@@ -354,10 +359,10 @@ impl Engine {
         };
         for obj in desired {
             let key = ObjectKey::of(obj);
-            let mut live = self.cluster().cache().get(&key);
+            let mut live = cluster.cache().get(&key);
             let mut d = plumb_diff::diff(obj, live.as_deref(), &opts.as_options());
             if !d.in_sync()
-                && let Ok(fresh) = self.cluster().get(&key).await
+                && let Ok(fresh) = cluster.get(&key).await
             {
                 live = fresh.map(std::sync::Arc::new);
                 d = plumb_diff::diff(obj, live.as_deref(), &opts.as_options());
@@ -413,10 +418,9 @@ impl Engine {
             if desired_keys.contains(&key.group_kind_key()) {
                 continue;
             }
-            let live = match self.cluster().cache().get(key) {
+            let live = match cluster.cache().get(key) {
                 Some(l) => Some(l),
-                None => self
-                    .cluster()
+                None => cluster
                     .get(key)
                     .await
                     .ok()
@@ -442,29 +446,4 @@ fn health_of(resources: &[ResourceStatus]) -> HealthInfo {
         .filter_map(|r| r.health.clone())
         .max_by_key(|h| h.status)
         .unwrap_or_default()
-}
-
-/// A destination plumb cannot reach, as a condition.
-fn destination_problem(app: &Application) -> Option<Condition> {
-    let d = &app.spec.destination;
-    let server_ok = d
-        .server
-        .as_deref()
-        .is_none_or(|s| s == plumb_model::application::IN_CLUSTER_SERVER);
-    let name_ok = d
-        .name
-        .as_deref()
-        .is_none_or(|n| n == plumb_model::application::IN_CLUSTER_NAME);
-    if server_ok && name_ok {
-        return None;
-    }
-    let which = d.name.clone().or(d.server.clone()).unwrap_or_default();
-    Some(condition(
-        "InvalidSpecError",
-        format!(
-            "destination cluster {which:?} is not configured (only the in-cluster destination {} / {} is known)",
-            plumb_model::application::IN_CLUSTER_SERVER,
-            plumb_model::application::IN_CLUSTER_NAME
-        ),
-    ))
 }
