@@ -364,6 +364,7 @@ fn is_break(c: char) -> bool {
 fn is_printable(c: char) -> bool {
     let v = c as u32;
     v == 0x0A
+        || v == 0x85
         || (0x20..=0x7E).contains(&v)
         || (0xA0..=0xD7FF).contains(&v)
         || ((0xE000..=0xFFFD).contains(&v) && v != 0xFEFF)
@@ -596,6 +597,17 @@ mod tests {
             doc(&v),
             "data:\n  key: very long string that goes on and on and on and on and on and on and on and\n    on and on and on and on and on and on\n"
         );
+    }
+
+    #[test]
+    fn a_line_separator_prints_raw_and_indented_as_kustomize_prints_it() {
+        // Found by the `yaml` fuzz target: the text does not read back the same, and
+        // `kubectl kustomize` prints exactly these bytes.
+        let v = map(vec![(
+            "data",
+            map(vec![("line-sep", Out::Str("a\u{2028}b".into()))]),
+        )]);
+        assert_eq!(doc(&v), "data:\n  line-sep: 'a\u{2028}    b'\n");
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub fn to_out(node: &Node) -> Result<Out, Unsupported> {
             let mut entries: Vec<(String, Out)> = m
                 .entries
                 .iter()
+                .filter(|(k, _)| k != "<<")
                 .map(|(k, v)| Ok((k.clone(), to_out(v)?)))
                 .collect::<Result<_, Unsupported>>()?;
             entries.sort_by(|a, b| key_order(&a.0, &b.0));
@@ -315,6 +316,7 @@ fn num12(s: &str) -> Option<u32> {
 
 /// go-yaml v2's map key order: runs of digits compare as numbers, letters by code
 /// point, and at the first difference a non-letter sorts before a letter.
+/// A `<<` key never reaches the output (go-yaml reads it as a merge).
 pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     if a == b {
@@ -330,11 +332,9 @@ pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
 fn key_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
-    let mut digits = false;
     let n = ar.len().min(br.len());
     for i in 0..n {
         if ar[i] == br[i] {
-            digits = ar[i].is_ascii_digit();
             continue;
         }
         let al = ar[i].is_alphabetic();
@@ -343,7 +343,7 @@ fn key_less(a: &str, b: &str) -> bool {
             return ar[i] < br[i];
         }
         if al || bl {
-            return if digits { al } else { bl };
+            return bl;
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
         if ar[i] == '0' || br[i] == '0' {
