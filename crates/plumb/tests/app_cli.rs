@@ -1,33 +1,16 @@
 //! `plumb app list|diff|sync|get` against a running `plumb serve`: a manual
 //! Application stays OutOfSync until synced by hand; `--dry-run` changes nothing.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-struct Proc(Child);
+mod common;
 
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Proc;
 
 fn start(args: &[&str], log: &Path) -> (Proc, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).expect("log"))
-        .spawn()
-        .expect("plumb starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("first line");
-    (Proc(child), line)
+    common::plumb(args, &[], log)
 }
 
 fn plumb(args: &[&str]) -> Output {
@@ -36,19 +19,6 @@ fn plumb(args: &[&str]) -> Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("plumb runs")
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=dev", "-c", "user.email=dev@example.com"])
-        .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .expect("git")
-        .success();
-    assert!(ok);
 }
 
 fn stdout(o: &Output) -> String {
@@ -75,9 +45,9 @@ fn a_manual_application_is_listed_diffed_and_synced_by_hand() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: fast}\n",
     )
     .expect("write");
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "--all"]);
-    git(&repo, &["commit", "-q", "-m", "init"]);
+    common::git(&repo, &["init", "-q", "-b", "main"]);
+    common::git(&repo, &["add", "--all"]);
+    common::git(&repo, &["commit", "-q", "-m", "init"]);
     let apps = d.join("apps");
     std::fs::create_dir_all(&apps).expect("mkdir");
     std::fs::write(

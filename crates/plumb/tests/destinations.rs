@@ -2,64 +2,16 @@
 //! kubeconfig given to plumb (by context name or API server URL); an unknown one is a
 //! clear condition.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+mod common;
 
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Proc;
 
 fn start(args: &[&str], log: &Path) -> (Proc, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).expect("log"))
-        .spawn()
-        .expect("plumb starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("first line");
-    (Proc(child), line)
-}
-
-fn get(base: &str, path: &str) -> Value {
-    let addr = base.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).expect("connect");
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("write");
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).expect("read");
-    serde_json::from_str(resp.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or(""))
-        .unwrap_or(Value::Null)
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    assert!(
-        Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(["-c", "user.name=dev", "-c", "user.email=dev@example.com"])
-            .args(args)
-            .stdout(Stdio::null())
-            .status()
-            .expect("git")
-            .success()
-    );
+    common::plumb(args, &[], log)
 }
 
 fn kubectl(kubeconfig: &Path, ctx: &str, args: &[&str]) -> String {
@@ -120,9 +72,9 @@ fn applications_sync_to_kubeconfig_contexts_by_name_or_server() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: where}\ndata: {a: b}\n",
     )
     .expect("write");
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "--all"]);
-    git(&repo, &["commit", "-q", "-m", "init"]);
+    common::git(&repo, &["init", "-q", "-b", "main"]);
+    common::git(&repo, &["add", "--all"]);
+    common::git(&repo, &["commit", "-q", "-m", "init"]);
     let url = format!("file://{}", repo.display());
     let apps = d.join("apps");
     std::fs::create_dir_all(&apps).expect("mkdir");
@@ -167,7 +119,7 @@ fn applications_sync_to_kubeconfig_contexts_by_name_or_server() {
         "nothing on the local cluster"
     );
     let nowhere = loop {
-        let v = get(&api, "/api/applications/nowhere");
+        let v = common::get_json(&api, "/api/applications/nowhere");
         if v["status"]["conditions"]
             .as_array()
             .is_some_and(|c| !c.is_empty())
@@ -193,7 +145,7 @@ fn applications_sync_to_kubeconfig_contexts_by_name_or_server() {
     .expect("apps");
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        let v = get(&api, "/api/applications/by-server");
+        let v = common::get_json(&api, "/api/applications/by-server");
         if v["status"]["sync"]["status"] == "Synced" {
             break;
         }

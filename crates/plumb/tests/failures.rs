@@ -3,73 +3,17 @@
 //! repository, a revision that is an option. Each shows a clear condition; no object is
 //! changed or pruned.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-struct Proc(Child);
+mod common;
 
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Proc;
 
-/// Starts a plumb subcommand and returns it with the first stdout line.
 fn start(args: &[&str], log: &Path) -> (Proc, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).expect("log"))
-        .spawn()
-        .expect("plumb starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("a first line");
-    (Proc(child), line)
-}
-
-fn git(repo: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(["-c", "user.name=dev", "-c", "user.email=dev@example.com"])
-        .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .expect("git runs")
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
-fn http_get(base: &str, path: &str) -> Value {
-    let addr = base.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).expect("connect");
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("write");
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).expect("read");
-    let body = resp.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
-    serde_json::from_str(body).unwrap_or(Value::Null)
-}
-
-fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
-    let out = Command::new("kubectl")
-        .args(args)
-        .env("KUBECONFIG", kubeconfig)
-        .output()
-        .expect("kubectl");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    common::plumb(args, &[], log)
 }
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: web:1\n";
@@ -85,7 +29,7 @@ fn wait_condition(api: &str, app: &str, kind: &str, part: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut last = Value::Null;
     while Instant::now() < deadline {
-        last = http_get(api, &format!("/api/applications/{app}"));
+        last = common::get_json(api, &format!("/api/applications/{app}"));
         if let Some(c) = last["status"]["conditions"]
             .as_array()
             .and_then(|cs| cs.iter().find(|c| c["type"] == kind))
@@ -122,18 +66,18 @@ fn failures_show_conditions_and_change_nothing() {
     let repo = d.join("repo");
     std::fs::create_dir_all(repo.join("good")).expect("mkdir");
     std::fs::write(repo.join("good/web.yaml"), DEPLOYMENT).expect("write");
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "--all"]);
-    git(&repo, &["commit", "-q", "-m", "init"]);
+    common::git(&repo, &["init", "-q", "-b", "main"]);
+    common::git(&repo, &["add", "--all"]);
+    common::git(&repo, &["commit", "-q", "-m", "init"]);
     let url = format!("file://{}", repo.display());
     let evil = d.join("evil");
     std::fs::create_dir_all(evil.join("linked")).expect("mkdir");
     std::fs::write(d.join("outside.yaml"), DEPLOYMENT).expect("write");
     std::os::unix::fs::symlink("../../outside.yaml", evil.join("linked/web.yaml"))
         .expect("symlink");
-    git(&evil, &["init", "-q", "-b", "main"]);
-    git(&evil, &["add", "--all"]);
-    git(&evil, &["commit", "-q", "-m", "init"]);
+    common::git(&evil, &["init", "-q", "-b", "main"]);
+    common::git(&evil, &["add", "--all"]);
+    common::git(&evil, &["commit", "-q", "-m", "init"]);
     let evil_url = format!("file://{}", evil.display());
     let marker = d.join("pwned");
 
@@ -182,7 +126,7 @@ fn failures_show_conditions_and_change_nothing() {
 
     // The good app syncs.
     let deadline = Instant::now() + Duration::from_secs(20);
-    while kubectl(
+    while common::kubectl(
         &kubeconfig,
         &[
             "get",
@@ -202,7 +146,7 @@ fn failures_show_conditions_and_change_nothing() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let rv = kubectl(
+    let rv = common::kubectl(
         &kubeconfig,
         &[
             "get",
@@ -230,7 +174,7 @@ fn failures_show_conditions_and_change_nothing() {
     );
     for ns in ["missing-rev", "unreachable", "links", "option"] {
         assert_eq!(
-            kubectl(&kubeconfig, &["get", "deploy", "-n", ns, "-o", "name"]),
+            common::kubectl(&kubeconfig, &["get", "deploy", "-n", ns, "-o", "name"]),
             "",
             "{ns}"
         );
@@ -242,21 +186,21 @@ fn failures_show_conditions_and_change_nothing() {
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web\n",
     )
     .expect("write");
-    git(&repo, &["commit", "-q", "-am", "broken"]);
+    common::git(&repo, &["commit", "-q", "-am", "broken"]);
     let msg = wait_condition(&api, "good", "ComparisonError", "good/web.yaml");
     assert!(
         msg.contains("good/web.yaml:"),
         "names the file and line: {msg}"
     );
     // An empty render with allowEmpty false: nothing pruned.
-    git(&repo, &["rm", "-q", "good/web.yaml"]);
+    common::git(&repo, &["rm", "-q", "good/web.yaml"]);
     std::fs::create_dir_all(repo.join("good")).expect("mkdir");
     std::fs::write(repo.join("good/README.md"), "moved away\n").expect("write");
-    git(&repo, &["add", "--all"]);
-    git(&repo, &["commit", "-q", "-m", "empty"]);
+    common::git(&repo, &["add", "--all"]);
+    common::git(&repo, &["commit", "-q", "-m", "empty"]);
     wait_condition(&api, "good", "SyncError", "allowEmpty is false");
     assert_eq!(
-        kubectl(
+        common::kubectl(
             &kubeconfig,
             &[
                 "get",

@@ -1,63 +1,15 @@
 //! With the sandbox failing 30% of writes, a sync retries on the spec's backoff schedule
 //! and converges; when the retry limit is exhausted, the Application shows the failure.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+mod common;
 
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Proc;
 
 fn start(args: &[&str], log: &Path) -> (Proc, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).expect("log"))
-        .spawn()
-        .expect("plumb starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("a first line");
-    (Proc(child), line)
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=dev", "-c", "user.email=dev@example.com"])
-        .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .expect("git")
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
-fn get(base: &str, path: &str) -> Value {
-    let addr = base.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).expect("connect");
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("write");
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).expect("read");
-    serde_json::from_str(resp.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or(""))
-        .unwrap_or(Value::Null)
+    common::plumb(args, &[], log)
 }
 
 fn app(name: &str, url: &str, path: &str, limit: i64) -> String {
@@ -103,9 +55,9 @@ fn syncs_retry_on_schedule_through_injected_errors_and_report_an_exhausted_limit
         "apiVersion: v1\nkind: Secret\nmetadata: {name: never}\nstringData: {password: hunter2}\n",
     )
     .expect("write");
-    git(&repo, &["init", "-q", "-b", "main"]);
-    git(&repo, &["add", "--all"]);
-    git(&repo, &["commit", "-q", "-m", "init"]);
+    common::git(&repo, &["init", "-q", "-b", "main"]);
+    common::git(&repo, &["add", "--all"]);
+    common::git(&repo, &["commit", "-q", "-m", "init"]);
     let url = format!("file://{}", repo.display());
     let apps = d.join("apps");
     std::fs::create_dir_all(&apps).expect("mkdir");
@@ -139,8 +91,8 @@ fn syncs_retry_on_schedule_through_injected_errors_and_report_an_exhausted_limit
 
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let ok = get(&api, "/api/applications/ok");
-        let doomed = get(&api, "/api/applications/doomed");
+        let ok = common::get_json(&api, "/api/applications/ok");
+        let doomed = common::get_json(&api, "/api/applications/doomed");
         let ok_done = ok["status"]["sync"]["status"] == "Synced"
             && ok["status"]["operationState"]["phase"] == "Succeeded";
         let log_text = std::fs::read_to_string(&log).unwrap_or_default();
@@ -185,7 +137,7 @@ fn syncs_retry_on_schedule_through_injected_errors_and_report_an_exhausted_limit
         let expected = (50u64 << i).min(400);
         assert_eq!(*d, expected, "retry {} of ok: {ok_delays:?}", i + 1);
     }
-    let doomed = get(&api, "/api/applications/doomed");
+    let doomed = common::get_json(&api, "/api/applications/doomed");
     let msg = doomed["status"]["operationState"]["message"]
         .as_str()
         .unwrap_or("");

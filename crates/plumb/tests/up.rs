@@ -1,8 +1,10 @@
 //! `plumb up` end to end, as a newcomer runs it: the seed's self-healing demo with real
 //! kubectl, a pushed commit synced, a removed file pruned.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -87,18 +89,6 @@ impl Drop for Up {
     }
 }
 
-fn git(repo: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .arg("-C")
-        .arg(repo)
-        .args(["-c", "user.name=dev", "-c", "user.email=dev@example.com"])
-        .args(args)
-        .status()
-        .expect("git runs")
-        .success();
-    assert!(ok, "git {args:?}");
-}
-
 #[test]
 fn the_seed_demo_heals_a_scaled_deployment_and_follows_git() {
     let up = Up::start();
@@ -167,7 +157,7 @@ fn the_seed_demo_heals_a_scaled_deployment_and_follows_git() {
         .expect("configmap")
         .replace("LOG_LEVEL: info", "LOG_LEVEL: debug");
     std::fs::write(&cm, text).expect("edit");
-    git(&repo, &["commit", "-q", "-am", "debug logging"]);
+    common::git(&repo, &["commit", "-q", "-am", "debug logging"]);
     up.wait_for(
         "the pushed commit is synced",
         &[
@@ -188,8 +178,8 @@ fn the_seed_demo_heals_a_scaled_deployment_and_follows_git() {
         .expect("kustomization")
         .replace("- service.yaml\n", "");
     std::fs::write(&k, text).expect("edit");
-    git(&repo, &["rm", "-q", "manifests/prod/service.yaml"]);
-    git(&repo, &["commit", "-q", "-am", "drop the service"]);
+    common::git(&repo, &["rm", "-q", "manifests/prod/service.yaml"]);
+    common::git(&repo, &["commit", "-q", "-am", "drop the service"]);
     up.wait_for(
         "the removed service is pruned",
         &["get", "services", "-n", "production", "-o", "name"],

@@ -3,54 +3,20 @@
 //! from Git is pruned; `Prune=false` keeps its object; CreateNamespace creates the
 //! destination namespace.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-struct Proc(Child);
+mod common;
 
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::Proc;
 
 fn start(args: &[&str], log: &Path, env: &[(&str, &str)]) -> (Proc, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_plumb"))
-        .args(args)
-        .envs(env.iter().copied())
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(log).expect("log"))
-        .spawn()
-        .expect("plumb starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("a first line");
-    (Proc(child), line)
-}
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=dev", "-c", "user.email=dev@example.com"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
+    common::plumb(args, env, log)
 }
 
 fn free_port() -> u16 {
@@ -61,41 +27,11 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn post(base: &str, path: &str, headers: &[(&str, String)], body: &str) -> u16 {
-    let addr = base.trim_start_matches("http://");
-    let mut s = TcpStream::connect(addr).expect("connect");
-    let mut req = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in headers {
-        req.push_str(&format!("{k}: {v}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(body);
-    s.write_all(req.as_bytes()).expect("write");
-    let mut resp = String::new();
-    s.read_to_string(&mut resp).expect("read");
-    resp.split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .expect("status")
-}
-
-fn kubectl(kubeconfig: &Path, args: &[&str]) -> String {
-    let out = Command::new("kubectl")
-        .args(args)
-        .env("KUBECONFIG", kubeconfig)
-        .output()
-        .expect("kubectl");
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 fn wait_for(kubeconfig: &Path, args: &[&str], expected: &str, what: &str, log: &Path) {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut last = String::new();
     while Instant::now() < deadline {
-        last = kubectl(kubeconfig, args);
+        last = common::kubectl(kubeconfig, args);
         if last == expected {
             return;
         }
@@ -132,7 +68,7 @@ fn a_signed_webhook_syncs_a_pushed_commit_and_a_bad_signature_does_not() {
     // A bare repository served by a real git daemon, and a working clone to push from.
     let served = d.join("served");
     std::fs::create_dir_all(&served).expect("mkdir");
-    git(&served, &["init", "-q", "--bare", "-b", "main", "app.git"]);
+    common::git(&served, &["init", "-q", "--bare", "-b", "main", "app.git"]);
     let port = free_port();
     let mut daemon = Command::new("git")
         .args([
@@ -155,10 +91,10 @@ fn a_signed_webhook_syncs_a_pushed_commit_and_a_bad_signature_does_not() {
     std::fs::write(work.join("app/settings.yaml"), CM).expect("write");
     std::fs::write(work.join("app/keep.yaml"), KEEP).expect("write");
     std::fs::write(work.join("app/gone.yaml"), GONE).expect("write");
-    git(&work, &["init", "-q", "-b", "main"]);
-    git(&work, &["add", "--all"]);
-    git(&work, &["commit", "-q", "-m", "init"]);
-    git(&work, &["remote", "add", "origin", &url]);
+    common::git(&work, &["init", "-q", "-b", "main"]);
+    common::git(&work, &["add", "--all"]);
+    common::git(&work, &["commit", "-q", "-m", "init"]);
+    common::git(&work, &["remote", "add", "origin", &url]);
     let deadline = Instant::now() + Duration::from_secs(10);
     while Command::new("git")
         .arg("-C")
@@ -239,16 +175,17 @@ fn a_signed_webhook_syncs_a_pushed_commit_and_a_bad_signature_does_not() {
         CM.replace("mode: one", "mode: two"),
     )
     .expect("write");
-    git(&work, &["rm", "-q", "app/gone.yaml", "app/keep.yaml"]);
-    git(&work, &["commit", "-q", "-am", "two"]);
-    git(&work, &["push", "-q", "origin", "main"]);
-    let sha = git(&work, &["rev-parse", "HEAD"]);
+    common::git(&work, &["rm", "-q", "app/gone.yaml", "app/keep.yaml"]);
+    common::git(&work, &["commit", "-q", "-am", "two"]);
+    common::git(&work, &["push", "-q", "origin", "main"]);
+    let sha = common::git(&work, &["rev-parse", "HEAD"]);
     let body = format!(
         r#"{{"ref":"refs/heads/main","after":"{sha}","repository":{{"clone_url":"{url}","html_url":"{url}"}}}}"#
     );
 
-    let bad = post(
+    let (bad, _) = common::http(
         &api,
+        "POST",
         "/api/webhook",
         &[
             ("X-GitHub-Event", "push".into()),
@@ -259,13 +196,14 @@ fn a_signed_webhook_syncs_a_pushed_commit_and_a_bad_signature_does_not() {
     assert_eq!(bad, 401);
     std::thread::sleep(Duration::from_millis(1500));
     assert_eq!(
-        kubectl(&kubeconfig, &mode),
+        common::kubectl(&kubeconfig, &mode),
         "one",
         "a badly signed webhook changes nothing"
     );
 
-    let good = post(
+    let (good, _) = common::http(
         &api,
+        "POST",
         "/api/webhook",
         &[
             ("X-GitHub-Event", "push".into()),
