@@ -39,7 +39,7 @@ impl FieldSpec {
                 kind: s("kind"),
             },
             path: s("path"),
-            create: m.get("create").and_then(Node::as_str) == Some("true"),
+            create: n.flag_at(&["create"]),
         })
     }
 }

@@ -39,7 +39,7 @@ impl GenOptions {
                 })
                 .unwrap_or_default()
         };
-        let flag = |k: &str| n.str_at(&[k]).map(|v| v == "true");
+        let flag = |k: &str| n.at(&[k]).map(|_| n.flag_at(&[k]));
         GenOptions {
             labels: pairs("labels"),
             annotations: pairs("annotations"),

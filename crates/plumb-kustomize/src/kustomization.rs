@@ -193,6 +193,14 @@ fn json_type(n: &Node) -> &'static str {
     match n {
         Node::Seq(_) => "array",
         Node::Map(_) => "object",
+        Node::Scalar(s) if s.style == crate::yaml::Style::Plain && s.tag.is_none() => {
+            match crate::yaml::value::resolve_plain(&s.value, true) {
+                Resolved::Bool(_) => "bool",
+                Resolved::Int(_) | Resolved::Float(_) => "number",
+                Resolved::Null => "null",
+                _ => "string",
+            }
+        }
         Node::Scalar(s) => match resolve_v3(s) {
             Resolved::Bool(_) => "bool",
             Resolved::Int(_) | Resolved::Float(_) => "number",
@@ -216,6 +224,42 @@ fn check_types(map: &crate::yaml::Mapping) -> Result<()> {
             && !matches!(json_type(v), "string" | "null")
         {
             return Err(type_error(field, v));
+        }
+    }
+    for (i, img) in map
+        .get("images")
+        .and_then(Node::as_seq)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        for f in ["name", "newName", "newTag", "digest"] {
+            if let Some(v) = img.at(&[f]) {
+                let t = json_type(v);
+                if !matches!(t, "string" | "null") {
+                    return Err(Error::msg(format!(
+                        "invalid Kustomization: json: cannot unmarshal {t} into Go struct field Image.images.{f} of type string"
+                    ))
+                    .at_entry(format!("images[{i}]")));
+                }
+            }
+        }
+    }
+    for (i, r) in map
+        .get("replicas")
+        .and_then(Node::as_seq)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        if let Some(v) = r.at(&["count"]) {
+            let t = json_type(v);
+            if t != "number" {
+                return Err(Error::msg(format!(
+                    "invalid Kustomization: json: cannot unmarshal {t} into Go struct field Replica.replicas.count of type int64"
+                ))
+                .at_entry(format!("replicas[{i}]")));
+            }
         }
     }
     for field in ["commonLabels", "commonAnnotations"] {
@@ -242,4 +286,15 @@ fn check_types(map: &crate::yaml::Mapping) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A replica count as kustomize reads it (YAML 1.1 numbers: `0x10`, `010`, `1e1`).
+pub fn count(n: Option<&Node>) -> Option<i64> {
+    use crate::yaml::value::{Resolved, resolve_plain};
+    let s = n?.as_scalar()?;
+    match resolve_plain(&s.value, true) {
+        Resolved::Int(i) => i64::try_from(i).ok(),
+        Resolved::Float(f) if f.fract() == 0.0 => Some(f as i64),
+        _ => None,
+    }
 }

@@ -171,7 +171,7 @@ pub fn run_transformer(
                 "none" => SubjectMode::None,
                 _ => SubjectMode::DefaultOnly,
             };
-            let unset_only = c.str_at(&["unsetOnly"]) == Some("true");
+            let unset_only = c.flag_at(&["unsetOnly"]);
             transform::namespace(res, ns, &specs, mode, unset_only)
         }
         "ReplicaCountTransformer" => {

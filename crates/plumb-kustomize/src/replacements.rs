@@ -108,7 +108,7 @@ impl FieldOptions {
                 .str_at(&["index"])
                 .and_then(|i| i.parse().ok())
                 .unwrap_or(0),
-            create: n.str_at(&["create"]) == Some("true"),
+            create: n.flag_at(&["create"]),
         }
     }
 }

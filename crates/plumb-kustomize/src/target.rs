@@ -327,9 +327,7 @@ impl Ctx<'_> {
         }
         for r in k.items("replicas") {
             let name = r.str_at(&["name"]).unwrap_or("");
-            let count = r
-                .str_at(&["count"])
-                .and_then(|c| c.parse::<i64>().ok())
+            let count = crate::kustomization::count(r.at(&["count"]))
                 .ok_or_else(|| Error::msg(format!("replicas: {name}: count must be an integer")))?;
             self.tracked(k, "ReplicaCountTransformer", res, |res| {
                 transform::replicas(res, name, count, &cfg.replicas)

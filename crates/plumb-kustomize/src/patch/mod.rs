@@ -38,8 +38,8 @@ pub fn apply_entry(
         (None, None) => bail!("must specify one of patch and path"),
     };
     let options = PatchOptions {
-        allow_name_change: entry.str_at(&["options", "allowNameChange"]) == Some("true"),
-        allow_kind_change: entry.str_at(&["options", "allowKindChange"]) == Some("true"),
+        allow_name_change: entry.flag_at(&["options", "allowNameChange"]),
+        allow_kind_change: entry.flag_at(&["options", "allowKindChange"]),
     };
     let target = entry
         .at(&["target"])

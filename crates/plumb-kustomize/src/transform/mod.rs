@@ -197,8 +197,8 @@ impl LabelEntry {
             .unwrap_or_default();
         Ok(LabelEntry {
             pairs,
-            include_selectors: n.str_at(&["includeSelectors"]) == Some("true"),
-            include_templates: n.str_at(&["includeTemplates"]) == Some("true"),
+            include_selectors: n.flag_at(&["includeSelectors"]),
+            include_templates: n.flag_at(&["includeTemplates"]),
             fields,
         })
     }

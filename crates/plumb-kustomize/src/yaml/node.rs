@@ -212,6 +212,16 @@ impl Node {
         self.at(path).and_then(Node::as_str)
     }
 
+    /// A boolean field as kustomize reads kustomization files (YAML 1.1: `yes`, `on`,
+    /// `true`… are true).
+    pub fn flag_at(&self, path: &[&str]) -> bool {
+        matches!(
+            self.at(path).and_then(Node::as_scalar),
+            Some(s) if s.style == Style::Plain
+                && super::value::resolve_plain(&s.value, true) == super::value::Resolved::Bool(true)
+        )
+    }
+
     /// A short human name for the node kind, for errors.
     pub fn kind_name(&self) -> &'static str {
         match self {

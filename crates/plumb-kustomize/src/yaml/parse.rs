@@ -185,7 +185,7 @@ impl<'a> Builder<'a> {
                             }
                             if s.style == Style::Plain
                                 && s.tag.is_none()
-                                && super::value::resolve_plain(&s.value, false)
+                                && super::value::resolve_plain(&s.value, true)
                                     != super::value::Resolved::Str
                             {
                                 map.typed_keys.push(s.value.clone());

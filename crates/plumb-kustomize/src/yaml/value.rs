@@ -30,7 +30,11 @@ pub fn to_out(node: &Node) -> Result<Out, Unsupported> {
         Node::Scalar(s) => scalar(s)?,
         Node::Seq(items) => Out::Seq(items.iter().map(to_out).collect::<Result<_, _>>()?),
         Node::Map(m) => {
-            if let Some(k) = m.typed_keys.iter().find(|k| m.contains(k)) {
+            if let Some(k) = m
+                .typed_keys
+                .iter()
+                .find(|k| m.contains(k) && resolve_plain(k, false) != Resolved::Str)
+            {
                 return Err(Unsupported(format!(
                     "key {k:?} is not a string: json: unsupported type: map[interface {{}}]interface {{}}"
                 )));
