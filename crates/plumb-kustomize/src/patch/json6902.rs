@@ -32,7 +32,7 @@ pub fn parse_ops(doc: &Node) -> Result<Vec<Op>> {
                 op,
                 path,
                 from: i.str_at(&["from"]).map(str::to_string),
-                value: i.at(&["value"]).cloned(),
+                value: i.at(&["value"]).map(yaml11),
             })
         })
         .collect()
@@ -200,4 +200,36 @@ fn index(t: &str, len: usize) -> Result<usize> {
         return Ok(len - back);
     }
     Ok(i as usize)
+}
+
+/// kustomize turns a JSON patch into JSON with go-yaml v2 (YAML 1.1): `yes`/`off` are
+/// booleans, `0123` is octal, `1_000` a number, and a date stays the text written.
+fn yaml11(n: &Node) -> Node {
+    use crate::yaml::value::{Resolved, resolve_plain};
+    use crate::yaml::{Mapping, Style};
+    match n {
+        Node::Scalar(s) if s.style == Style::Plain && s.tag.is_none() => {
+            if crate::yaml::value::timestamp(&s.value).is_some() {
+                return Node::string(s.value.clone());
+            }
+            match resolve_plain(&s.value, true) {
+                Resolved::Bool(b) => Node::plain(if b { "true" } else { "false" }),
+                Resolved::Null => Node::null(),
+                Resolved::Int(i) => Node::plain(i.to_string()),
+                Resolved::Float(f) if f.is_finite() => {
+                    Node::plain(crate::yaml::emit::format_float_g(f))
+                }
+                _ => Node::string(s.value.clone()),
+            }
+        }
+        Node::Scalar(_) => n.clone(),
+        Node::Seq(items) => Node::Seq(items.iter().map(yaml11).collect()),
+        Node::Map(m) => {
+            let mut out = Mapping::new();
+            for (k, v) in m.iter() {
+                out.entries.push((k.clone(), yaml11(v)));
+            }
+            Node::Map(out)
+        }
+    }
 }
