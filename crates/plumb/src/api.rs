@@ -126,7 +126,9 @@ async fn webhook(State(s): State<ApiState>, headers: HeaderMap, body: Bytes) -> 
             return (code, Json(json!({"error": e.to_string()}))).into_response();
         }
     };
+    // One fetch per repository the push concerns, then every affected Application.
     let mut refreshed = Vec::new();
+    let mut fetched: Vec<String> = Vec::new();
     for name in s.engine.names() {
         let Some((app, _)) = s.engine.get(&name).await else {
             continue;
@@ -134,13 +136,18 @@ async fn webhook(State(s): State<ApiState>, headers: HeaderMap, body: Bytes) -> 
         let Some(src) = &app.spec.source else {
             continue;
         };
-        if event.concerns(&src.repo_url) && event.affects_revision(src.revision()) {
-            if let Err(e) = s.engine.source().refresh(&src.repo_url).await {
-                tracing::warn!(app = %name, error = %e, "fetch after webhook failed");
-            }
-            s.engine.enqueue(&name, Trigger::Refresh);
-            refreshed.push(name);
+        if !(event.concerns(&src.repo_url) && event.affects_revision(src.revision())) {
+            continue;
         }
+        let repo = plumb_source::normalize_repo_url(&src.repo_url);
+        if !fetched.contains(&repo) {
+            if let Err(e) = s.engine.source().refresh(&src.repo_url).await {
+                tracing::warn!(repo = %plumb_source::redact_url(&src.repo_url), error = %e, "fetch after webhook failed");
+            }
+            fetched.push(repo);
+        }
+        s.engine.enqueue(&name, Trigger::Refresh);
+        refreshed.push(name);
     }
     tracing::info!(apps = ?refreshed, "webhook: refreshing");
     Json(json!({"refreshed": refreshed})).into_response()
