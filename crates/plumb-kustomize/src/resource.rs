@@ -25,14 +25,6 @@ impl Gvk {
         }
     }
 
-    pub fn api_version(&self) -> String {
-        if self.group.is_empty() {
-            self.version.clone()
-        } else {
-            format!("{}/{}", self.group, self.version)
-        }
-    }
-
     /// Whether this Gvk is selected by `sel`, where empty fields of `sel` match anything.
     pub fn selected_by(&self, sel: &Gvk) -> bool {
         (sel.group.is_empty() || sel.group == self.group)
@@ -42,9 +34,9 @@ impl Gvk {
 
     /// Whether objects of this kind live outside namespaces.
     pub fn cluster_scoped(&self) -> bool {
-        if let Some(ns) = plumb_schema::builtin().namespaced(&self.api_version(), &self.kind) {
-            return !ns;
-        }
+        // The built-in cluster-scoped kinds (kustomize's list); anything else, custom
+        // resources included, is namespaced. Kept as a table so that a build does not
+        // have to load the whole schema just to ask.
         matches!(
             self.kind.as_str(),
             "APIService"
