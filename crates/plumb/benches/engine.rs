@@ -47,7 +47,12 @@ fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
-        .args(["-c", "user.name=bench", "-c", "user.email=bench@example.com"])
+        .args([
+            "-c",
+            "user.name=bench",
+            "-c",
+            "user.email=bench@example.com",
+        ])
         .args(args)
         .output()
         .expect("git");
@@ -58,7 +63,10 @@ fn git(dir: &Path, args: &[&str]) -> String {
 fn http(base: &str, method: &str, path: &str, headers: &[(&str, String)], body: &str) -> String {
     let addr = base.trim_start_matches("http://");
     let mut s = TcpStream::connect(addr).expect("connect");
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
@@ -67,7 +75,9 @@ fn http(base: &str, method: &str, path: &str, headers: &[(&str, String)], body: 
     s.write_all(req.as_bytes()).expect("write");
     let mut resp = String::new();
     s.read_to_string(&mut resp).expect("read");
-    resp.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default()
+    resp.split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default()
 }
 
 fn pct(v: &mut [Duration], p: f64) -> Duration {
@@ -85,7 +95,9 @@ fn peak_rss_mib(pid: u32) -> f64 {
 }
 
 fn deployment(name: &str) -> String {
-    format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n      - name: app\n        image: {name}:v1\n")
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n      - name: app\n        image: {name}:v1\n"
+    )
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -95,7 +107,15 @@ async fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let kubeconfig = d.join("kubeconfig");
-    let (_sandbox, ready) = start(&["sandbox", "--kubeconfig", kubeconfig.to_str().expect("utf-8")], &[], &d.join("sandbox.log"));
+    let (_sandbox, ready) = start(
+        &[
+            "sandbox",
+            "--kubeconfig",
+            kubeconfig.to_str().expect("utf-8"),
+        ],
+        &[],
+        &d.join("sandbox.log"),
+    );
     let sandbox_url = ready.split_whitespace().nth(2).expect("url").to_string();
 
     // Repository: app-N/ with 10 objects (1 Deployment, 9 ConfigMaps).
@@ -123,22 +143,42 @@ async fn main() {
 
     let t = Instant::now();
     let (serve, line) = start(
-        &["serve", "--kubeconfig", kubeconfig.to_str().expect("utf-8"), "--apps", apps.to_str().expect("utf-8"),
-          "--state", d.join("state").to_str().expect("utf-8"), "--listen", "127.0.0.1:0", "--repo-poll-interval", "1h"],
+        &[
+            "serve",
+            "--kubeconfig",
+            kubeconfig.to_str().expect("utf-8"),
+            "--apps",
+            apps.to_str().expect("utf-8"),
+            "--state",
+            d.join("state").to_str().expect("utf-8"),
+            "--listen",
+            "127.0.0.1:0",
+            "--repo-poll-interval",
+            "1h",
+        ],
         &[("PLUMB_WEBHOOK_GITHUB_SECRET", "bench")],
         &d.join("serve.log"),
     );
-    let api = line.split_whitespace().find(|w| w.starts_with("http://")).expect("api").to_string();
+    let api = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("api")
+        .to_string();
     loop {
         let body = http(&api, "GET", "/api/applications", &[], "");
         let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
-        let synced = v["items"]
-            .as_array()
-            .map_or(0, |a| a.iter().filter(|i| i["status"]["sync"]["status"] == "Synced").count());
+        let synced = v["items"].as_array().map_or(0, |a| {
+            a.iter()
+                .filter(|i| i["status"]["sync"]["status"] == "Synced")
+                .count()
+        });
         if synced == apps_n {
             break;
         }
-        assert!(t.elapsed() < Duration::from_secs(900), "only {synced} of {apps_n} synced");
+        assert!(
+            t.elapsed() < Duration::from_secs(900),
+            "only {synced} of {apps_n} synced"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let full = t.elapsed();
@@ -148,22 +188,33 @@ async fn main() {
         peak_rss_mib(serve.0.id())
     );
 
-    let client = kube::Client::try_from(kube::Config::new(sandbox_url.parse().expect("url"))).expect("client");
+    let client = kube::Client::try_from(kube::Config::new(sandbox_url.parse().expect("url")))
+        .expect("client");
 
     // Drift → healed: scale app-0's deployment to 5, time until it is back at 3.
     let deps: Api<Deployment> = Api::namespaced(client.clone(), "ns-0");
     let mut heal = Vec::new();
     for _ in 0..50 {
-        let rv = deps.get("web").await.expect("get").metadata.resource_version.expect("rv");
+        let rv = deps
+            .get("web")
+            .await
+            .expect("get")
+            .metadata
+            .resource_version
+            .expect("rv");
         let mut stream = deps
             .watch(&WatchParams::default().fields("metadata.name=web"), &rv)
             .await
             .expect("watch")
             .boxed();
         let t = Instant::now();
-        deps.patch("web", &PatchParams::default(), &Patch::Merge(serde_json::json!({"spec": {"replicas": 5}})))
-            .await
-            .expect("scale");
+        deps.patch(
+            "web",
+            &PatchParams::default(),
+            &Patch::Merge(serde_json::json!({"spec": {"replicas": 5}})),
+        )
+        .await
+        .expect("scale");
         loop {
             match tokio::time::timeout(Duration::from_secs(10), stream.next()).await {
                 Ok(Some(Ok(WatchEvent::Modified(d)))) if d.spec.replicas == Some(3) => break,
@@ -186,23 +237,54 @@ async fn main() {
     for round in 0..10 {
         let file = repo.join("app-1/objects.yaml");
         let text = std::fs::read_to_string(&file).expect("read");
-        let next = text.replacen(&format!("value-0{}", if round == 0 { String::new() } else { format!("-{}", round - 1) }), &format!("value-0-{round}"), 1);
+        let next = text.replacen(
+            &format!(
+                "value-0{}",
+                if round == 0 {
+                    String::new()
+                } else {
+                    format!("-{}", round - 1)
+                }
+            ),
+            &format!("value-0-{round}"),
+            1,
+        );
         std::fs::write(&file, next).expect("write");
         git(&repo, &["commit", "-q", "-am", "change"]);
         let sha = git(&repo, &["rev-parse", "HEAD"]);
-        let body = format!(r#"{{"ref":"refs/heads/main","after":"{sha}","repository":{{"clone_url":"{url}"}}}}"#);
+        let body = format!(
+            r#"{{"ref":"refs/heads/main","after":"{sha}","repository":{{"clone_url":"{url}"}}}}"#
+        );
         let mut mac = Hmac::<Sha256>::new_from_slice(b"bench").expect("key");
         mac.update(body.as_bytes());
-        let sig: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        let sig: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let t = Instant::now();
-        http(&api, "POST", "/api/webhook", &[("X-GitHub-Event", "push".into()), ("X-Hub-Signature-256", format!("sha256={sig}")), ("Content-Type", "application/json".into())], &body);
+        http(
+            &api,
+            "POST",
+            "/api/webhook",
+            &[
+                ("X-GitHub-Event", "push".into()),
+                ("X-Hub-Signature-256", format!("sha256={sig}")),
+                ("Content-Type", "application/json".into()),
+            ],
+            &body,
+        );
         let want = format!("value-0-{round}");
         loop {
             let cm = cms.get("cfg-0").await.expect("get");
             if cm.data.as_ref().and_then(|d| d.get("key")) == Some(&want) {
                 break;
             }
-            assert!(t.elapsed() < Duration::from_secs(60), "webhook never synced");
+            assert!(
+                t.elapsed() < Duration::from_secs(60),
+                "webhook never synced"
+            );
             tokio::time::sleep(Duration::from_millis(2)).await;
         }
         hook.push(t.elapsed());
@@ -212,5 +294,8 @@ async fn main() {
         pct(&mut hook, 0.5),
         pct(&mut hook, 1.0)
     );
-    println!("engine peak RSS after all runs: {:.0} MiB", peak_rss_mib(serve.0.id()));
+    println!(
+        "engine peak RSS after all runs: {:.0} MiB",
+        peak_rss_mib(serve.0.id())
+    );
 }

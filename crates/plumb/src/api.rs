@@ -130,10 +130,11 @@ async fn webhook(State(s): State<ApiState>, headers: HeaderMap, body: Bytes) -> 
     let mut refreshed = Vec::new();
     let mut fetched: Vec<String> = Vec::new();
     for name in s.engine.names() {
-        let Some((app, _)) = s.engine.get(&name).await else {
+        // The spec only: no need to wait for the Application's running reconcile.
+        let Some(entry) = s.engine.entry(&name) else {
             continue;
         };
-        let Some(src) = &app.spec.source else {
+        let Some(src) = &entry.app.spec.source else {
             continue;
         };
         if !(event.concerns(&src.repo_url) && event.affects_revision(src.revision())) {
