@@ -137,9 +137,12 @@ pub fn generate(
         }
     }
     for lit in list("literals") {
-        let (k, v) = lit.split_once('=').ok_or_else(|| {
-            Error::msg(format!("invalid literal source {lit}, expected key=value"))
-        })?;
+        let (k, v) = lit
+            .split_once('=')
+            .filter(|(k, _)| !k.is_empty())
+            .ok_or_else(|| {
+                Error::msg(format!("invalid literal source {lit}, expected key=value"))
+            })?;
         add(k.to_string(), remove_quotes(v).as_bytes().to_vec())?;
     }
     for f in list("files") {

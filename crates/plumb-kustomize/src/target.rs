@@ -238,6 +238,28 @@ impl Ctx<'_> {
         res: &mut Vec<Resource>,
         f: impl FnOnce(&mut Vec<Resource>) -> Result<()>,
     ) -> Result<()> {
+        self.tracked_as(k, kind, res, false, f)
+    }
+
+    /// Runs a transformer that kustomize applies to every object: all are recorded.
+    fn tracked_all(
+        &self,
+        k: &Kustomization,
+        kind: &str,
+        res: &mut Vec<Resource>,
+        f: impl FnOnce(&mut Vec<Resource>) -> Result<()>,
+    ) -> Result<()> {
+        self.tracked_as(k, kind, res, true, f)
+    }
+
+    fn tracked_as(
+        &self,
+        k: &Kustomization,
+        kind: &str,
+        res: &mut Vec<Resource>,
+        all: bool,
+        f: impl FnOnce(&mut Vec<Resource>) -> Result<()>,
+    ) -> Result<()> {
         if !self.track {
             return f(res);
         }
@@ -249,7 +271,7 @@ impl Ctx<'_> {
                 relative(&k.file, &self.root)
             );
             for (r, b) in res.iter_mut().zip(before) {
-                if r.node != b {
+                if all || r.node != b {
                     r.transformations.push(entry.clone());
                 }
             }
@@ -289,35 +311,53 @@ impl Ctx<'_> {
             })?;
         }
         if let Some(ns) = k.str_field("namespace") {
-            self.tracked(k, "NamespaceTransformer", res, |res| {
+            self.tracked_all(k, "NamespaceTransformer", res, |res| {
                 transform::namespace(res, ns, &cfg.namespace, SubjectMode::DefaultOnly, false)
             })?;
+            let mut seen = std::collections::HashSet::new();
+            for r in res.iter() {
+                if !seen.insert(IdKey::of(r)) {
+                    return Err(Error::msg(format!(
+                        "namespace transformation produces ID conflict: {}",
+                        r.id().display()
+                    ))
+                    .at_entry(format!("namespace: {ns}")));
+                }
+            }
         }
         let prefix = k.str_field("namePrefix").unwrap_or("");
-        self.tracked(k, "PrefixTransformer", res, |res| {
-            transform::prefix_suffix(res, prefix, "", &cfg.name_prefix)
-        })?;
+        if !prefix.is_empty() {
+            self.tracked_all(k, "PrefixTransformer", res, |res| {
+                transform::prefix_suffix(res, prefix, "", &cfg.name_prefix)
+            })?;
+        }
         let suffix = k.str_field("nameSuffix").unwrap_or("");
-        self.tracked(k, "SuffixTransformer", res, |res| {
-            transform::prefix_suffix(res, "", suffix, &cfg.name_suffix)
-        })?;
+        if !suffix.is_empty() {
+            self.tracked_all(k, "SuffixTransformer", res, |res| {
+                transform::prefix_suffix(res, "", suffix, &cfg.name_suffix)
+            })?;
+        }
         let common = k.string_map("commonLabels");
-        self.tracked(k, "LabelTransformer", res, |res| {
-            transform::set_pairs(res, &common, &cfg.common_labels)
-        })
-        .map_err(|e| e.at_entry("commonLabels"))?;
+        if !common.is_empty() {
+            self.tracked_all(k, "LabelTransformer", res, |res| {
+                transform::set_pairs(res, &common, &cfg.common_labels)
+            })
+            .map_err(|e| e.at_entry("commonLabels"))?;
+        }
         for l in k.items("labels") {
             let entry = LabelEntry::from_node(l)?;
-            self.tracked(k, "LabelTransformer", res, |res| {
+            self.tracked_all(k, "LabelTransformer", res, |res| {
                 transform::set_pairs(res, &entry.pairs, &entry.specs(&cfg))
             })
             .map_err(|e| e.at_entry("labels"))?;
         }
         let annotations = k.string_map("commonAnnotations");
-        self.tracked(k, "AnnotationsTransformer", res, |res| {
-            transform::set_pairs(res, &annotations, &cfg.common_annotations)
-        })
-        .map_err(|e| e.at_entry("commonAnnotations"))?;
+        if !annotations.is_empty() {
+            self.tracked_all(k, "AnnotationsTransformer", res, |res| {
+                transform::set_pairs(res, &annotations, &cfg.common_annotations)
+            })
+            .map_err(|e| e.at_entry("commonAnnotations"))?;
+        }
         for (i, entry) in k.items("patchesJson6902").iter().enumerate() {
             let loader = self.loader;
             self.tracked(k, "PatchJson6902Transformer", res, |res| {
@@ -335,7 +375,7 @@ impl Ctx<'_> {
         }
         for img in k.items("images") {
             let entry = ImageEntry::from_node(img)?;
-            self.tracked(k, "ImageTagTransformer", res, |res| {
+            self.tracked_all(k, "ImageTagTransformer", res, |res| {
                 transform::images::apply(res, &entry, &cfg.images)
             })?;
         }
@@ -409,6 +449,10 @@ pub fn resources_from_text(text: &str) -> Result<Vec<Resource>> {
     let docs = parse_documents(text).map_err(|e| Error::msg(format!("invalid YAML: {e}")))?;
     let mut out = Vec::new();
     for doc in docs.into_iter().flatten() {
+        // `null`, `~` and `{}` documents are empty: kustomize skips them.
+        if doc.is_null() || doc.as_map().is_some_and(|m| m.is_empty()) {
+            continue;
+        }
         let is_list = doc.str_at(&["kind"]).is_some_and(|k| k.ends_with("List"))
             && doc
                 .at(&["items"])
@@ -464,6 +508,7 @@ pub struct IdKey(String, String, String, String);
 impl IdKey {
     pub fn of(r: &Resource) -> IdKey {
         let ns = match r.namespace() {
+            _ if r.is_cluster_scoped() => "",
             "" => "default",
             n => n,
         };
