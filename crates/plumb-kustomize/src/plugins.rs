@@ -104,7 +104,13 @@ pub fn run_generator(
             m.insert("namespace", Node::string(ns));
         }
     }
-    let r = generate(ctx.loader, &k.dir, gen_kind, &args, &GenOptions::default())?;
+    let mut r = generate(ctx.loader, &k.dir, gen_kind, &args, &GenOptions::default())?;
+    let name = c.str_at(&["metadata", "name"]).unwrap_or("");
+    r.origin = Some(format!(
+        "configuredIn: {}\nconfiguredBy:\n  apiVersion: {}\n  kind: {kind}\n  name: {name}\n",
+        crate::target::relative(&k.file, &ctx.root),
+        c.str_at(&["apiVersion"]).unwrap_or("builtin"),
+    ));
     absorb(&mut acc.resources, r)
 }
 
