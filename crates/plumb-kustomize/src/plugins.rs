@@ -201,10 +201,8 @@ pub fn run_transformer(
             Ok(())
         }
         "HashTransformer" => {
-            for r in res
-                .iter_mut()
-                .filter(|r| matches!(r.kind(), "ConfigMap" | "Secret"))
-            {
+            // Only generated objects (that ask for a hash) take one.
+            for r in res.iter_mut().filter(|r| r.needs_hash) {
                 let h = crate::hash::name_hash(r);
                 let name = format!("{}-{h}", r.name());
                 r.set_name(&name);
