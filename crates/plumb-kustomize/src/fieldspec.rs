@@ -6,7 +6,7 @@ use crate::resource::Gvk;
 use crate::yaml::{Node, parse_one};
 
 /// One place a transformer acts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FieldSpec {
     pub gvk: Gvk,
     pub path: String,
@@ -237,8 +237,12 @@ fn specs_of(node: Option<&Node>) -> Result<Vec<FieldSpec>> {
 }
 
 fn add_unique(into: &mut Vec<FieldSpec>, specs: Vec<FieldSpec>) {
+    if specs.is_empty() || *into == specs {
+        return;
+    }
+    let mut seen: std::collections::HashSet<FieldSpec> = into.iter().cloned().collect();
     for s in specs {
-        if !into.contains(&s) {
+        if seen.insert(s.clone()) {
             into.push(s);
         }
     }

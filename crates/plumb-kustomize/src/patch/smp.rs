@@ -81,7 +81,10 @@ fn merge_map(dest: Option<Node>, p: &Mapping, schema: Option<Schema<'_>>) -> Opt
             continue;
         }
         let child_schema = schema.and_then(|s| s.field(k));
-        let cur = d.get(k).cloned();
+        // Take the current value out instead of cloning it; the merge puts it back.
+        let cur = d
+            .get_mut(k)
+            .map(|slot| std::mem::replace(slot, Node::null()));
         match merge(cur, v, child_schema) {
             Some(n) => d.insert(k.clone(), n),
             None => {

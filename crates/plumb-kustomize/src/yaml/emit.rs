@@ -147,6 +147,17 @@ impl Emitter<'_> {
     }
 
     fn scalar(&mut self, value: &str, requested: Style, simple_key: bool) {
+        // Fast path: short ASCII words (names, numbers, images) print as they are.
+        if requested == Style::Plain && is_simple_plain(value) {
+            if !self.whitespace {
+                self.put(' ');
+            }
+            self.out.push_str(value);
+            self.column += value.len();
+            self.whitespace = false;
+            self.indention = false;
+            return;
+        }
         let a = analyze(value);
         let mut style = requested;
         if simple_key && a.multiline {
@@ -355,6 +366,16 @@ impl Emitter<'_> {
             self.column = 0;
         }
     }
+}
+
+/// Text that every style rule leaves plain and unfolded: ASCII letters, digits and
+/// `._/` (plus `-` and `:` inside), no spaces, not starting with an indicator.
+fn is_simple_plain(v: &str) -> bool {
+    let b = v.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphanumeric()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'/' | b'-'))
 }
 
 fn is_break(c: char) -> bool {
