@@ -78,6 +78,13 @@ impl Sandbox {
         bootstrap(&state)?;
         let (tx, rx) = oneshot::channel::<()>();
         let app = api::router(state.clone());
+        // Watch events are small writes: without TCP_NODELAY, Nagle's algorithm and the
+        // client's delayed ACK hold each one back for ~40 ms.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "TCP_NODELAY not set");
+            }
+        });
         let task = tokio::spawn(async move {
             let server = axum::serve(listener, app).with_graceful_shutdown(async {
                 let _ = rx.await;

@@ -154,6 +154,9 @@ pub async fn start(clusters: Clusters, args: &ServeArgs) -> anyhow::Result<Runni
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     let addr = listener.local_addr()?;
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     let app = crate::api::router(engine.clone(), secrets);
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
