@@ -16,7 +16,7 @@ enum Style {
 }
 
 /// Appends one document (without a `---` separator) to `out`.
-pub fn emit_document(out: &mut String, v: &Out) {
+pub fn emit_document(out: &mut String, v: &Out<'_>) {
     let mut e = Emitter {
         out,
         column: 0,
@@ -87,7 +87,7 @@ impl Emitter<'_> {
         self.indention = self.indention && is_indention;
     }
 
-    fn node(&mut self, v: &Out, mapping_context: bool, simple_key: bool) {
+    fn node(&mut self, v: &Out<'_>, mapping_context: bool, simple_key: bool) {
         match v {
             Out::Map(entries) if entries.is_empty() => self.flow_empty("{", "}"),
             Out::Seq(items) if items.is_empty() => self.flow_empty("[", "]"),
@@ -561,19 +561,14 @@ fn format_e(sign: &str, digits: &str, exp: i32) -> String {
 mod tests {
     use super::*;
 
-    fn doc(v: &Out) -> String {
+    fn doc(v: &Out<'_>) -> String {
         let mut s = String::new();
         emit_document(&mut s, v);
         s
     }
 
-    fn map(entries: Vec<(&str, Out)>) -> Out {
-        Out::Map(
-            entries
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-        )
+    fn map<'a>(entries: Vec<(&'a str, Out<'a>)>) -> Out<'a> {
+        Out::Map(entries)
     }
 
     #[test]

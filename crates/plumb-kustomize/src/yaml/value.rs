@@ -3,20 +3,22 @@
 //! step changes numbers and key order, so the printed text follows these rules, not the
 //! input's spelling.
 
+use std::borrow::Cow;
+
 use super::node::{Node, Scalar};
 
 /// A value as go-yaml v2 holds it just before printing.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Out {
+pub enum Out<'a> {
     Null,
     Bool(bool),
     /// An integer that fits in i64 or u64, as decimal text.
-    Int(String),
+    Int(Cow<'a, str>),
     Float(f64),
-    Str(String),
-    Seq(Vec<Out>),
+    Str(Cow<'a, str>),
+    Seq(Vec<Out<'a>>),
     /// Keys in go-yaml v2's print order.
-    Map(Vec<(String, Out)>),
+    Map(Vec<(&'a str, Out<'a>)>),
 }
 
 /// Why a value cannot be printed (JSON has no NaN or infinity).
@@ -25,7 +27,7 @@ pub enum Out {
 pub struct Unsupported(pub String);
 
 /// Converts a node to its printed form.
-pub fn to_out(node: &Node) -> Result<Out, Unsupported> {
+pub fn to_out(node: &Node) -> Result<Out<'_>, Unsupported> {
     Ok(match node {
         Node::Scalar(s) => scalar(s)?,
         Node::Seq(items) => Out::Seq(items.iter().map(to_out).collect::<Result<_, _>>()?),
@@ -39,13 +41,13 @@ pub fn to_out(node: &Node) -> Result<Out, Unsupported> {
                     "key {k:?} is not a string: json: unsupported type: map[interface {{}}]interface {{}}"
                 )));
             }
-            let mut entries: Vec<(String, Out)> = m
+            let mut entries: Vec<(&str, Out<'_>)> = m
                 .entries
                 .iter()
                 .filter(|(k, _)| k != "<<")
-                .map(|(k, v)| Ok((k.clone(), to_out(v)?)))
+                .map(|(k, v)| Ok((k.as_str(), to_out(v)?)))
                 .collect::<Result<_, Unsupported>>()?;
-            entries.sort_by(|a, b| key_order(&a.0, &b.0));
+            entries.sort_by(|a, b| key_order(a.0, b.0));
             Out::Map(entries)
         }
     })
@@ -132,33 +134,35 @@ pub fn resolve_plain(v: &str, v1_1: bool) -> Resolved {
     }
 }
 
-fn scalar(s: &Scalar) -> Result<Out, Unsupported> {
+fn scalar(s: &Scalar) -> Result<Out<'_>, Unsupported> {
     if s.tag.as_deref() == Some("!!binary") {
         use base64::Engine as _;
         let clean: String = s.value.chars().filter(|c| !c.is_whitespace()).collect();
         if let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(clean) {
-            return Ok(Out::Str(String::from_utf8_lossy(&bytes).into_owned()));
+            return Ok(Out::Str(Cow::Owned(
+                String::from_utf8_lossy(&bytes).into_owned(),
+            )));
         }
     }
     Ok(match resolve_v3(s) {
-        Resolved::Str => Out::Str(s.value.clone()),
+        Resolved::Str => Out::Str(Cow::Borrowed(&s.value)),
         Resolved::Null => Out::Null,
         Resolved::Bool(b) => Out::Bool(b),
-        Resolved::Int(i) => Out::Int(i.to_string()),
+        Resolved::Int(i) => Out::Int(Cow::Owned(i.to_string())),
         Resolved::Float(f) => float_out(f)?,
-        Resolved::Timestamp(t) => Out::Str(t),
+        Resolved::Timestamp(t) => Out::Str(Cow::Owned(t)),
     })
 }
 
 /// A float after `encoding/json` and go-yaml v2: integral values print as integers.
-fn float_out(f: f64) -> Result<Out, Unsupported> {
+fn float_out(f: f64) -> Result<Out<'static>, Unsupported> {
     if !f.is_finite() {
         return Err(Unsupported(format!("json: unsupported value: {f}")));
     }
     if f.fract() == 0.0 && f.abs() < 1e21 {
         let i = f as i128;
         if i >= i64::MIN as i128 && i <= u64::MAX as i128 {
-            return Ok(Out::Int(i.to_string()));
+            return Ok(Out::Int(Cow::Owned(i.to_string())));
         }
     }
     Ok(Out::Float(f))
@@ -435,13 +439,22 @@ mod tests {
     use super::*;
     use crate::yaml::node::Style;
 
-    fn plain(v: &str) -> Out {
-        scalar(&Scalar {
+    fn plain(v: &str) -> Out<'static> {
+        let s = Scalar {
             value: v.into(),
             style: Style::Plain,
             tag: None,
-        })
-        .expect("printable")
+        };
+        match scalar(&s).expect("printable") {
+            Out::Str(c) => Out::Str(std::borrow::Cow::Owned(c.into_owned())),
+            other => match other {
+                Out::Int(c) => Out::Int(std::borrow::Cow::Owned(c.into_owned())),
+                Out::Null => Out::Null,
+                Out::Bool(b) => Out::Bool(b),
+                Out::Float(f) => Out::Float(f),
+                _ => unreachable!("a scalar converts to a scalar"),
+            },
+        }
     }
 
     #[test]
