@@ -1,7 +1,6 @@
 //! kustomize's built-in field-spec tables (api/konfig/builtinpluginconsts), as data.
 
-pub const NAME_REFERENCE: &str = r#"
-nameReference:
+pub const NAME_REFERENCE: &str = r#"nameReference:
 - kind: Deployment
   fieldSpecs:
   - path: spec/scaleTargetRef/name
@@ -402,8 +401,7 @@ nameReference:
     kind: Ingress
 "#;
 
-pub const COMMON_LABELS: &str = r#"
-commonLabels:
+pub const COMMON_LABELS: &str = r#"commonLabels:
 - path: spec/selector
   create: true
   version: v1
@@ -495,8 +493,7 @@ commonLabels:
   kind: NetworkPolicy
 "#;
 
-pub const METADATA_LABELS: &str = r#"
-commonLabels:
+pub const METADATA_LABELS: &str = r#"commonLabels:
 - path: metadata/labels
   create: true
 - path: spec/template/metadata/labels
@@ -566,8 +563,7 @@ templateLabels:
   kind: StatefulSet
 "#;
 
-pub const COMMON_ANNOTATIONS: &str = r#"
-commonAnnotations:
+pub const COMMON_ANNOTATIONS: &str = r#"commonAnnotations:
 - path: metadata/annotations
   create: true
 - path: spec/template/metadata/annotations
@@ -601,8 +597,7 @@ commonAnnotations:
   kind: CronJob
 "#;
 
-pub const NAMESPACE: &str = r#"
-namespace:
+pub const NAMESPACE: &str = r#"namespace:
 - path: metadata/namespace
   create: true
 - path: metadata/name
@@ -621,8 +616,7 @@ namespace:
   kind: CustomResourceDefinition
 "#;
 
-pub const VAR_REFERENCE: &str = r#"
-varReference:
+pub const VAR_REFERENCE: &str = r#"varReference:
 - path: spec/jobTemplate/spec/template/spec/containers/args
   kind: CronJob
 - path: spec/jobTemplate/spec/template/spec/containers/command
@@ -765,8 +759,7 @@ varReference:
 - path: metadata/annotations
 "#;
 
-pub const IMAGES: &str = r#"
-images:
+pub const IMAGES: &str = r#"images:
 - path: spec/containers[]/image
   create: true
 - path: spec/initContainers[]/image
@@ -777,8 +770,7 @@ images:
   create: true
 "#;
 
-pub const REPLICAS: &str = r#"
-replicas:
+pub const REPLICAS: &str = r#"replicas:
 - path: spec/replicas
   create: true
   kind: Deployment
@@ -793,8 +785,7 @@ replicas:
   kind: StatefulSet
 "#;
 
-pub const PREFIX_SUFFIX: &str = r#"
-namePrefix:
+pub const PREFIX_SUFFIX: &str = r#"namePrefix:
 - path: metadata/name
 nameSuffix:
 - path: metadata/name
