@@ -145,6 +145,7 @@ fn scalar(s: &Scalar) -> Result<Out<'_>, Unsupported> {
         }
     }
     Ok(match resolve_v3(s) {
+        Resolved::Str if s.value.contains('\u{85}') => Out::Str(Cow::Owned(fold_nel(&s.value))),
         Resolved::Str => Out::Str(Cow::Borrowed(&s.value)),
         Resolved::Null => Out::Null,
         Resolved::Bool(b) => Out::Bool(b),
@@ -152,6 +153,42 @@ fn scalar(s: &Scalar) -> Result<Out<'_>, Unsupported> {
         Resolved::Float(f) => float_out(f)?,
         Resolved::Timestamp(t) => Out::Str(Cow::Owned(t)),
     })
+}
+
+/// `encoding/json` leaves U+0085 (NEL) unescaped, and go-yaml v2 reading the JSON back
+/// takes it as a line break inside a double-quoted scalar and folds it: one break becomes
+/// a space (spaces around it are dropped), `n` breaks become `n - 1` newlines.
+fn fold_nel(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{85}' {
+            out.push(c);
+            continue;
+        }
+        let mut breaks = 1;
+        while let Some(&n) = chars.peek() {
+            if n == '\u{85}' {
+                breaks += 1;
+                chars.next();
+            } else if n == ' ' || n == '\t' {
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        while out.ends_with([' ', '\t']) {
+            out.pop();
+        }
+        if breaks == 1 {
+            out.push(' ');
+        } else {
+            for _ in 1..breaks {
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// A float after `encoding/json` and go-yaml v2: integral values print as integers.
