@@ -75,6 +75,25 @@ impl Loader {
     /// Reads a file that a kustomization at `kust_dir` names, with the root-only rule
     /// applied unless `allow_outside` (entries of `resources`).
     pub fn read_file(&self, kust_dir: &Path, path: &Path, allow_outside: bool) -> Result<String> {
+        // Fast path: a regular file (not a symlink) directly in the kustomization's
+        // directory is inside whatever that directory is inside.
+        if path.parent() == Some(kust_dir)
+            && let Ok(meta) = std::fs::symlink_metadata(path)
+            && meta.file_type().is_file()
+        {
+            // Confirms the directory is inside the repository.
+            self.resolve_dir(kust_dir)?;
+            if meta.len() > MAX_FILE_BYTES {
+                bail!(
+                    "file '{}' is {} bytes, over the {MAX_FILE_BYTES}-byte limit",
+                    path.display(),
+                    meta.len()
+                );
+            }
+            let bytes = std::fs::read(path).map_err(|e| Error::msg(io_text(&e)))?;
+            return String::from_utf8(bytes)
+                .map_err(|_| Error::msg(format!("file '{}' is not UTF-8", path.display())));
+        }
         let canon = self.resolve(path)?;
         if !allow_outside && self.restrictor == LoadRestrictor::RootOnly {
             let root = self.resolve_dir(kust_dir)?;
