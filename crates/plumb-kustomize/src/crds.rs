@@ -61,14 +61,14 @@ fn walk(
                 kind: ref_kind.to_string(),
                 ..Gvk::default()
             };
-            let spec = FieldSpec {
-                gvk: Gvk {
+            let spec = FieldSpec::with_gvk(
+                Gvk {
                     kind: kind.to_string(),
                     ..Gvk::default()
                 },
-                path: path.clone(),
-                create: false,
-            };
+                &path,
+                false,
+            );
             match config
                 .name_reference
                 .iter_mut()

@@ -11,20 +11,27 @@ pub struct FieldSpec {
     pub gvk: Gvk,
     pub path: String,
     pub create: bool,
+    /// `path` split once (see [`split_path`]).
+    segments: Vec<String>,
 }
 
 impl FieldSpec {
     pub fn new(path: &str, create: bool) -> Self {
+        FieldSpec::with_gvk(Gvk::default(), path, create)
+    }
+
+    pub fn with_gvk(gvk: Gvk, path: &str, create: bool) -> Self {
         FieldSpec {
-            gvk: Gvk::default(),
+            gvk,
             path: path.to_string(),
             create,
+            segments: split_path(path),
         }
     }
 
     /// The path split at unescaped `/`; a segment naming a list keeps its `[]` marker.
-    pub fn segments(&self) -> Vec<String> {
-        split_path(&self.path)
+    pub fn segments(&self) -> &[String] {
+        &self.segments
     }
 
     pub fn from_node(n: &Node) -> Result<FieldSpec> {
@@ -32,15 +39,12 @@ impl FieldSpec {
             bail!("a fieldSpec must be a mapping");
         };
         let s = |k: &str| m.get(k).and_then(Node::as_str).unwrap_or("").to_string();
-        Ok(FieldSpec {
-            gvk: Gvk {
-                group: s("group"),
-                version: s("version"),
-                kind: s("kind"),
-            },
-            path: s("path"),
-            create: n.flag_at(&["create"]),
-        })
+        let gvk = Gvk {
+            group: s("group"),
+            version: s("version"),
+            kind: s("kind"),
+        };
+        Ok(FieldSpec::with_gvk(gvk, &s("path"), n.flag_at(&["create"])))
     }
 }
 

@@ -74,7 +74,7 @@ pub fn resolve(res: &mut [Resource], vars: &[Node], specs: &[FieldSpec]) -> Resu
     for r in res.iter_mut() {
         let gvk = r.gvk();
         for fs in specs_for(specs, &gvk) {
-            visit(&mut r.node, &fs.segments(), false, &mut |n| {
+            visit(&mut r.node, fs.segments(), false, &mut |n| {
                 substitute(n, &values);
                 Ok(())
             })?;

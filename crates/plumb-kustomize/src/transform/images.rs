@@ -141,7 +141,7 @@ pub fn apply(res: &mut [Resource], entry: &ImageEntry, specs: &[FieldSpec]) -> R
             {
                 continue;
             }
-            visit(&mut r.node, &segs, false, &mut |n| {
+            visit(&mut r.node, segs, false, &mut |n| {
                 set_image(n, entry, &re);
                 Ok(())
             })?;

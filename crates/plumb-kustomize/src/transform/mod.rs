@@ -34,7 +34,7 @@ pub fn prefix_suffix(
         r.remember_id();
         let mut touched = false;
         for fs in specs_for(specs, &gvk) {
-            visit(&mut r.node, &fs.segments(), fs.create, &mut |n| {
+            visit(&mut r.node, fs.segments(), fs.create, &mut |n| {
                 if let Some(s) = n.as_str() {
                     let v = format!("{prefix}{s}{suffix}");
                     *n = Node::string(v);
@@ -87,7 +87,7 @@ pub fn namespace(
             if is_meta_ns && cluster {
                 continue;
             }
-            visit(&mut r.node, &segs, fs.create, &mut |n| {
+            visit(&mut r.node, segs, fs.create, &mut |n| {
                 if unset_only && n.as_str().is_some_and(|s| !s.is_empty()) {
                     return Ok(());
                 }
@@ -144,7 +144,7 @@ pub fn set_pairs(
     for r in res.iter_mut() {
         let gvk = r.gvk();
         for fs in specs_for(specs, &gvk) {
-            visit(&mut r.node, &fs.segments(), fs.create, &mut |n| {
+            visit(&mut r.node, fs.segments(), fs.create, &mut |n| {
                 if n.is_null() {
                     *n = Node::Map(Mapping::new());
                 }
@@ -228,7 +228,7 @@ pub fn replicas(res: &mut [Resource], name: &str, count: i64, specs: &[FieldSpec
         let applicable = specs_for(specs, &gvk);
         found |= !applicable.is_empty();
         for fs in applicable {
-            visit(&mut r.node, &fs.segments(), fs.create, &mut |n| {
+            visit(&mut r.node, fs.segments(), fs.create, &mut |n| {
                 *n = Node::int(count);
                 Ok(())
             })?;

@@ -73,7 +73,7 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
                     continue;
                 }
                 let referrer = &*referrer;
-                visit(&mut r.node, &fs.segments(), false, &mut |n| {
+                visit(&mut r.node, fs.segments(), false, &mut |n| {
                     set(n, &cands, referrer, &b.gvk.kind)
                 })?;
             }
