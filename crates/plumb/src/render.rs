@@ -56,7 +56,8 @@ pub fn run(args: RenderArgs) -> anyhow::Result<ExitCode> {
         },
         repo_root: None,
     };
-    let text = if plumb_kustomize::has_kustomization(&args.path) {
+    // A missing path goes to the build, which reports it as kustomize does.
+    let text = if plumb_kustomize::has_kustomization(&args.path) || !args.path.is_dir() {
         plumb_kustomize::build(&args.path, &opts)?
     } else {
         plumb_kustomize::render_plain_dir(&args.path)
