@@ -13,6 +13,7 @@ pub mod api;
 pub mod kinds;
 pub mod protobuf;
 pub mod registry;
+pub mod sim;
 pub mod store;
 
 use std::net::SocketAddr;
@@ -36,6 +37,8 @@ pub struct Options {
     pub state: Option<PathBuf>,
     /// Faults to inject from the start (also settable at `/sandbox/faults`).
     pub faults: api::faults::Faults,
+    /// Run the workload simulator (Deployments → ReplicaSets → Pods, a kubelet).
+    pub simulate: bool,
 }
 
 impl Default for Options {
@@ -44,6 +47,7 @@ impl Default for Options {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             state: None,
             faults: api::faults::Faults::default(),
+            simulate: false,
         }
     }
 }
@@ -54,6 +58,7 @@ pub struct Sandbox {
     state: Arc<AppState>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<()>,
+    simulator: Option<JoinHandle<()>>,
 }
 
 /// The namespaces every cluster starts with.
@@ -76,6 +81,9 @@ impl Sandbox {
         let url = format!("http://{addr}");
         let state = Arc::new(AppState::new(store, registry, url, opts.faults.clone()));
         bootstrap(&state)?;
+        let simulator = opts
+            .simulate
+            .then(|| sim::spawn(state.clone(), sim::SimOptions::default()));
         let (tx, rx) = oneshot::channel::<()>();
         let app = api::router(state.clone());
         // Watch events are small writes: without TCP_NODELAY, Nagle's algorithm and the
@@ -98,6 +106,7 @@ impl Sandbox {
             state,
             shutdown: Some(tx),
             task,
+            simulator,
         })
     }
 
@@ -135,6 +144,9 @@ impl Sandbox {
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        if let Some(sim) = self.simulator.take() {
+            sim.abort();
         }
         self.task.abort();
         let _ = (&mut self.task).await;

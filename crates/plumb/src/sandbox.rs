@@ -22,6 +22,10 @@ pub struct SandboxArgs {
     /// seed); also settable at runtime with PUT /sandbox/faults
     #[arg(long)]
     pub faults: Option<PathBuf>,
+    /// Run the workload simulator: Deployments get ReplicaSets, ReplicaSets get Pods,
+    /// and Pods become Running and Ready
+    #[arg(long)]
+    pub simulate: bool,
 }
 
 pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
@@ -48,6 +52,7 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
         listen: args.listen,
         state: args.state.clone(),
         faults,
+        simulate: args.simulate,
     };
     let sandbox = plumb_sandbox::Sandbox::start(opts)
         .await

@@ -22,15 +22,26 @@ impl Cluster {
     }
 
     pub fn start_with(state: Option<&Path>) -> Cluster {
+        Self::start_opts(Options {
+            state: state.map(Path::to_path_buf),
+            ..Options::default()
+        })
+    }
+
+    /// A sandbox running the workload simulator.
+    pub fn start_simulated() -> Cluster {
+        Self::start_opts(Options {
+            simulate: true,
+            ..Options::default()
+        })
+    }
+
+    pub fn start_opts(opts: Options) -> Cluster {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .expect("a tokio runtime");
-        let opts = Options {
-            state: state.map(Path::to_path_buf),
-            ..Options::default()
-        };
         let sandbox = rt
             .block_on(Sandbox::start(opts))
             .expect("the sandbox starts");

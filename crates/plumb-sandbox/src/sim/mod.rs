@@ -1,0 +1,332 @@
+//! The workload simulator: plays kube-controller-manager (Deployment and ReplicaSet
+//! controllers) and a kubelet on one node (`sandbox-node`) against the sandbox's own
+//! store. Every write goes through the store, so watches see it.
+//!
+//! The simulator is event-driven: it subscribes to the store's events and reconciles
+//! the objects they touch. A resync every second drives what depends on time (pods
+//! becoming ready, `minReadySeconds`, `progressDeadlineSeconds`).
+
+mod deployment;
+mod kubelet;
+mod replicaset;
+mod template;
+
+pub use template::pod_template_hash;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::sync::{broadcast, mpsc};
+use tokio::task::JoinHandle;
+
+use crate::api::AppState;
+use crate::api::status::ApiError;
+use crate::api::write::{WriteOpts, create_object};
+use crate::store::{Change, Key};
+
+/// The field manager of the simulator's writes.
+const MANAGER: &str = "kube-controller-manager";
+/// Storage keys of the kinds the simulator drives.
+const DEPLOYMENTS: &str = "apps/deployments";
+const REPLICASETS: &str = "apps/replicasets";
+const PODS: &str = "/pods";
+
+/// How the simulator behaves.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// How long a Pod takes from scheduled to running and ready.
+    pub pod_ready_delay: Duration,
+    /// How often every object is reconciled regardless of events.
+    pub resync: Duration,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            pod_ready_delay: Duration::from_secs(1),
+            resync: Duration::from_secs(1),
+        }
+    }
+}
+
+/// A simulator write failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The API server refused the write.
+    #[error("{}", .0.message)]
+    Api(ApiError),
+    /// The resource is not registered.
+    #[error("resource {0} is not registered")]
+    Unregistered(&'static str),
+}
+
+impl From<ApiError> for SimError {
+    fn from(e: ApiError) -> Self {
+        SimError::Api(e)
+    }
+}
+
+/// The simulator's state shared by its controllers.
+struct Sim {
+    state: Arc<AppState>,
+    opts: SimOptions,
+    /// Pods whose readiness timer fired (sent by per-pod sleeps).
+    timers: mpsc::UnboundedSender<Key>,
+    next_pod_ip: std::sync::atomic::AtomicU32,
+    /// When each bound Pod (by uid) becomes ready.
+    ready_at: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
+}
+
+/// Starts the simulator on `state`; it runs until the task is aborted.
+pub fn spawn(state: Arc<AppState>, opts: SimOptions) -> JoinHandle<()> {
+    tokio::spawn(async move { run(state, opts).await })
+}
+
+async fn run(state: Arc<AppState>, opts: SimOptions) {
+    let (tx, mut timers) = mpsc::unbounded_channel();
+    let mut tick = tokio::time::interval(opts.resync);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let sim = Sim {
+        state,
+        opts,
+        timers: tx,
+        next_pod_ip: std::sync::atomic::AtomicU32::new(10),
+        ready_at: std::sync::Mutex::default(),
+    };
+    // Any resource's watch receives every event; the backlog is not needed: the first
+    // tick reconciles everything.
+    let from = sim.state.store.current_rv();
+    let mut events = match sim.state.store.watch(DEPLOYMENTS, None, Some(from)) {
+        Ok((_, _, rx)) => rx,
+        Err(e) => {
+            tracing::error!(error = %e, "the simulator cannot watch the store");
+            return;
+        }
+    };
+    loop {
+        let mut dirty = BTreeSet::new();
+        let mut everything = false;
+        tokio::select! {
+            _ = tick.tick() => everything = true,
+            Some(key) = timers.recv() => { dirty.insert(key); }
+            ev = events.recv() => match ev {
+                Ok(ev) => { dirty.insert(ev.key.clone()); sim.note_owner(&ev.object, &mut dirty); }
+                Err(broadcast::error::RecvError::Lagged(_)) => everything = true,
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+        }
+        // Take whatever else is already queued, so a burst is reconciled once.
+        loop {
+            match events.try_recv() {
+                Ok(ev) => {
+                    dirty.insert(ev.key.clone());
+                    sim.note_owner(&ev.object, &mut dirty);
+                }
+                Err(broadcast::error::TryRecvError::Lagged(_)) => everything = true,
+                Err(_) => break,
+            }
+        }
+        while let Ok(key) = timers.try_recv() {
+            dirty.insert(key);
+        }
+        if everything {
+            sim.reconcile_all();
+        } else {
+            sim.reconcile(&dirty);
+        }
+    }
+}
+
+impl Sim {
+    /// Marks the controller owner of a changed object (ReplicaSet of a Pod, Deployment of
+    /// a ReplicaSet) for reconciliation.
+    fn note_owner(&self, obj: &Value, dirty: &mut BTreeSet<Key>) {
+        let Some(owner) = controller_ref(obj) else {
+            return;
+        };
+        let ns = obj["metadata"]["namespace"].as_str().unwrap_or("");
+        let res = match (owner["apiVersion"].as_str(), owner["kind"].as_str()) {
+            (Some("apps/v1"), Some("ReplicaSet")) => REPLICASETS,
+            (Some("apps/v1"), Some("Deployment")) => DEPLOYMENTS,
+            _ => return,
+        };
+        let name = owner["name"].as_str().unwrap_or("");
+        dirty.insert((res.into(), ns.into(), name.into()));
+    }
+
+    fn reconcile_all(&self) {
+        let mut keys: BTreeSet<Key> = BTreeSet::new();
+        for res in [PODS, REPLICASETS, DEPLOYMENTS] {
+            keys.extend(self.state.store.keys(res));
+        }
+        self.reconcile(&keys);
+    }
+
+    /// Kubelet first, then ReplicaSets, then Deployments: each sees the others' writes.
+    fn reconcile(&self, keys: &BTreeSet<Key>) {
+        for (res, ns, name) in keys {
+            let result = match res.as_str() {
+                PODS => self.sync_pod(ns, name),
+                _ => Ok(()),
+            };
+            log(res, name, result);
+        }
+        for (res, ns, name) in keys {
+            if res == REPLICASETS {
+                log(res, name, self.sync_replicaset(ns, name));
+            }
+        }
+        for (res, ns, name) in keys {
+            if res == DEPLOYMENTS {
+                log(res, name, self.sync_deployment(ns, name));
+            }
+        }
+    }
+
+    /// Creates an object through the API server's create pipeline.
+    fn create(
+        &self,
+        group: &str,
+        plural: &'static str,
+        ns: &str,
+        obj: Value,
+    ) -> Result<Arc<Value>, SimError> {
+        let ty = self
+            .state
+            .registry
+            .get(group, "v1", plural)
+            .ok_or(SimError::Unregistered(plural))?;
+        let opts = WriteOpts {
+            manager: MANAGER,
+            subresource: None,
+            dry_run: false,
+        };
+        Ok(create_object(&self.state, &ty, ns, obj, &opts)?)
+    }
+
+    /// Rewrites an object with `f` (which returns `None` to leave it as is). The object
+    /// must keep its uid; `metadata.generation` is bumped when `spec` changes.
+    fn modify(
+        &self,
+        res: &str,
+        ns: &str,
+        name: &str,
+        uid: &str,
+        f: impl FnOnce(&Value) -> Option<Value>,
+    ) -> Result<(), SimError> {
+        self.state
+            .store
+            .mutate::<ApiError>(res, ns, name, |cur, _| {
+                let Some(cur) = cur else {
+                    return Ok(Change::Nothing);
+                };
+                if cur["metadata"]["uid"].as_str() != Some(uid) {
+                    return Ok(Change::Nothing);
+                }
+                let Some(mut next) = f(cur) else {
+                    return Ok(Change::Nothing);
+                };
+                if next == **cur {
+                    return Ok(Change::Nothing);
+                }
+                if next["spec"] != cur["spec"]
+                    && let Some(g) = cur["metadata"]["generation"].as_i64()
+                {
+                    next["metadata"]["generation"] = json!(g + 1);
+                }
+                Ok(Change::Put(next))
+            })?;
+        Ok(())
+    }
+
+    /// Replaces `status` only.
+    fn write_status(
+        &self,
+        res: &str,
+        ns: &str,
+        name: &str,
+        uid: &str,
+        status: Value,
+    ) -> Result<(), SimError> {
+        self.modify(res, ns, name, uid, |cur| {
+            if cur["status"] == status {
+                return None;
+            }
+            let mut next = cur.clone();
+            next["status"] = status;
+            Some(next)
+        })
+    }
+
+    /// Removes an object (no dependents of its own are expected).
+    fn remove(&self, res: &str, ns: &str, name: &str, uid: &str) -> Result<(), SimError> {
+        self.state
+            .store
+            .mutate::<ApiError>(res, ns, name, |cur, _| {
+                Ok(match cur {
+                    Some(c) if c["metadata"]["uid"].as_str() == Some(uid) => Change::Delete,
+                    _ => Change::Nothing,
+                })
+            })?;
+        Ok(())
+    }
+
+    /// The objects of `res` in `ns` whose controller owner has `uid`.
+    fn owned_by(&self, res: &str, ns: &str, uid: &str) -> Vec<Arc<Value>> {
+        let (all, _) = self.state.store.list(res, Some(ns));
+        all.into_iter()
+            .filter(|o| controller_ref(o).is_some_and(|r| r["uid"].as_str() == Some(uid)))
+            .collect()
+    }
+}
+
+fn log(res: &str, name: &str, result: Result<(), SimError>) {
+    if let Err(e) = result {
+        tracing::debug!(resource = res, name, error = %e, "simulator reconcile failed");
+    }
+}
+
+/// The ownerReference with `controller: true`.
+fn controller_ref(obj: &Value) -> Option<&Value> {
+    obj["metadata"]["ownerReferences"]
+        .as_array()?
+        .iter()
+        .find(|r| r["controller"].as_bool() == Some(true))
+}
+
+/// An ownerReference naming `owner` as controller.
+fn owner_ref(owner: &Value, kind: &str) -> Value {
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": kind,
+        "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"],
+        "controller": true,
+        "blockOwnerDeletion": true,
+    })
+}
+
+/// Whether the object is being deleted.
+fn terminating(obj: &Value) -> bool {
+    obj["metadata"]
+        .get("deletionTimestamp")
+        .is_some_and(|t| !t.is_null())
+}
+
+/// The current time as the API server writes it.
+fn now() -> String {
+    crate::api::now()
+}
+
+/// Seconds since an RFC 3339 timestamp (0 when it does not parse).
+fn age_secs(ts: Option<&str>) -> i64 {
+    ts.and_then(|t| t.parse::<jiff::Timestamp>().ok())
+        .map(|t| jiff::Timestamp::now().as_second() - t.as_second())
+        .unwrap_or(0)
+}
+
+fn int(v: &Value) -> i64 {
+    v.as_i64().unwrap_or(0)
+}

@@ -1,0 +1,237 @@
+//! The workload simulator, driven by the real kubectl: Deployments get ReplicaSets and
+//! Pods that become ready, scale, roll out new templates and are garbage-collected.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Cluster;
+use serde_json::Value;
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: my-app
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: my-app}
+  template:
+    metadata:
+      labels: {app: my-app}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.25
+";
+
+/// Polls `f` until it returns true, failing after `secs` seconds with `what`.
+fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> (bool, String)) {
+    let end = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let (ok, seen) = f();
+        if ok {
+            return;
+        }
+        assert!(Instant::now() < end, "{what}; last seen:\n{seen}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Waits until `kubectl get deployment my-app` shows `ready` and up-to-date/available `n`.
+fn wait_ready(c: &Cluster, n: usize) {
+    eventually(30, &format!("my-app reaches {n}/{n}"), || {
+        let out = c.kubectl(&["get", "deployment", "my-app", "--no-headers"]);
+        let cols: Vec<&str> = out.split_whitespace().collect();
+        let want = format!("{n}/{n}");
+        let ok = cols.get(1) == Some(&want.as_str())
+            && cols.get(2) == Some(&n.to_string().as_str())
+            && cols.get(3) == Some(&n.to_string().as_str());
+        (ok, out)
+    });
+}
+
+fn json(c: &Cluster, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["-o", "json"]);
+    serde_json::from_str(&c.kubectl(&all)).expect("kubectl prints JSON")
+}
+
+#[test]
+fn a_deployment_gets_ready_scales_rolls_out_and_is_collected() {
+    let c = Cluster::start_simulated();
+    c.ok(&["apply", "-f", "-"], Some(DEPLOYMENT));
+    wait_ready(&c, 3);
+
+    // The ReplicaSet and its Pods have the shapes the controllers give them.
+    let rs = json(&c, &["get", "rs"]);
+    let items = rs["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{rs:#}");
+    let rs = &items[0];
+    let hash = rs["metadata"]["labels"]["pod-template-hash"]
+        .as_str()
+        .expect("pod-template-hash");
+    let rs_name = format!("my-app-{hash}");
+    assert_eq!(rs["metadata"]["name"], rs_name.as_str());
+    let ann = &rs["metadata"]["annotations"];
+    assert_eq!(ann["deployment.kubernetes.io/revision"], "1");
+    assert_eq!(ann["deployment.kubernetes.io/desired-replicas"], "3");
+    assert_eq!(ann["deployment.kubernetes.io/max-replicas"], "4");
+    let owner = &rs["metadata"]["ownerReferences"][0];
+    assert_eq!(owner["kind"], "Deployment");
+    assert_eq!(owner["controller"], true);
+    assert_eq!(rs["status"]["readyReplicas"], 3);
+    assert_eq!(rs["status"]["availableReplicas"], 3);
+    assert_eq!(rs["status"]["fullyLabeledReplicas"], 3);
+
+    let pods = json(&c, &["get", "pods"]);
+    let pods = pods["items"].as_array().expect("items").clone();
+    assert_eq!(pods.len(), 3);
+    for p in &pods {
+        let name = p["metadata"]["name"].as_str().expect("name");
+        let suffix = name
+            .strip_prefix(&format!("{rs_name}-"))
+            .expect("rs prefix");
+        assert_eq!(suffix.len(), 5, "{name}");
+        assert_eq!(p["spec"]["nodeName"], "sandbox-node");
+        assert_eq!(p["status"]["phase"], "Running");
+        assert!(p["status"]["podIP"].is_string());
+        let cs = &p["status"]["containerStatuses"][0];
+        assert_eq!(cs["ready"], true);
+        assert_eq!(cs["restartCount"], 0);
+        assert!(cs["state"]["running"]["startedAt"].is_string());
+        let conds: Vec<&str> = p["status"]["conditions"]
+            .as_array()
+            .expect("conditions")
+            .iter()
+            .filter(|c| c["status"] == "True")
+            .filter_map(|c| c["type"].as_str())
+            .collect();
+        for want in ["PodScheduled", "Initialized", "ContainersReady", "Ready"] {
+            assert!(conds.contains(&want), "{want} in {conds:?}");
+        }
+    }
+    let table = c.kubectl(&["get", "pods"]);
+    assert!(
+        table.contains("1/1") && table.contains("Running"),
+        "{table}"
+    );
+    let table = c.kubectl(&["get", "rs"]);
+    assert!(table.contains(&rs_name), "{table}");
+
+    let d = json(&c, &["get", "deployment", "my-app"]);
+    assert_eq!(d["metadata"]["generation"], 1);
+    assert_eq!(d["status"]["observedGeneration"], 1);
+    let conds = d["status"]["conditions"].as_array().expect("conditions");
+    let reason = |t: &str| {
+        conds
+            .iter()
+            .find(|c| c["type"] == t)
+            .map(|c| c["reason"].as_str().unwrap_or("").to_string())
+    };
+    assert_eq!(
+        reason("Available").as_deref(),
+        Some("MinimumReplicasAvailable")
+    );
+    assert_eq!(
+        reason("Progressing").as_deref(),
+        Some("NewReplicaSetAvailable")
+    );
+
+    // Scale up.
+    c.kubectl(&["scale", "deployment/my-app", "--replicas=5"]);
+    wait_ready(&c, 5);
+
+    // A new image rolls out.
+    c.kubectl(&["set", "image", "deployment/my-app", "app=nginx:1.26"]);
+    let out = c.kubectl(&["rollout", "status", "deployment/my-app", "--timeout=60s"]);
+    assert!(
+        out.contains("deployment \"my-app\" successfully rolled out"),
+        "{out}"
+    );
+    wait_ready(&c, 5);
+    let rs = json(&c, &["get", "rs"]);
+    let items = rs["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2, "{rs:#}");
+    let by_rev = |r: &str| {
+        items
+            .iter()
+            .find(|rs| rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == r)
+            .expect("a ReplicaSet of the revision")
+    };
+    assert_eq!(by_rev("1")["spec"]["replicas"], 0);
+    assert_eq!(by_rev("2")["spec"]["replicas"], 5);
+    eventually(30, "old pods are gone", || {
+        let pods = json(&c, &["get", "pods"]);
+        let images: Vec<String> = pods["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| p["spec"]["containers"][0]["image"].to_string())
+            .collect();
+        (
+            images.len() == 5 && images.iter().all(|i| i.contains("1.26")),
+            format!("{images:?}"),
+        )
+    });
+    let d = json(&c, &["get", "deployment", "my-app"]);
+    assert_eq!(
+        d["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "2"
+    );
+
+    // Scale down.
+    c.kubectl(&["scale", "deployment/my-app", "--replicas=2"]);
+    wait_ready(&c, 2);
+
+    // Deleting the Deployment collects its ReplicaSets and Pods.
+    c.kubectl(&["delete", "deployment", "my-app"]);
+    eventually(30, "ReplicaSets and Pods are collected", || {
+        let out = c.kubectl(&["get", "rs,pods", "-o", "name"]);
+        (out.trim().is_empty(), out)
+    });
+}
+
+#[test]
+fn a_recreate_deployment_replaces_all_pods_and_a_bare_replicaset_gets_pods() {
+    let c = Cluster::start_simulated();
+    let recreate = DEPLOYMENT.replace(
+        "replicas: 3\n",
+        "replicas: 2\n  strategy: {type: Recreate}\n",
+    );
+    c.ok(&["apply", "-f", "-"], Some(&recreate));
+    wait_ready(&c, 2);
+    c.kubectl(&["set", "image", "deployment/my-app", "app=nginx:1.26"]);
+    let out = c.kubectl(&["rollout", "status", "deployment/my-app", "--timeout=60s"]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+
+    let rs = "apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: bare
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: bare}
+  template:
+    metadata:
+      labels: {app: bare}
+    spec:
+      containers:
+      - name: app
+        image: busybox
+";
+    c.ok(&["apply", "-f", "-"], Some(rs));
+    eventually(30, "the bare ReplicaSet has 2 ready pods", || {
+        let rs = json(&c, &["get", "rs", "bare"]);
+        (
+            rs["status"]["readyReplicas"] == 2 && rs["status"]["observedGeneration"] == 1,
+            rs["status"].to_string(),
+        )
+    });
+    c.kubectl(&["scale", "rs/bare", "--replicas=1"]);
+    eventually(30, "the bare ReplicaSet has 1 pod", || {
+        let out = c.kubectl(&["get", "pods", "-l", "app=bare", "-o", "name"]);
+        (out.lines().count() == 1, out)
+    });
+}
