@@ -247,3 +247,46 @@ fn server_side_apply_tracks_managers_and_detects_conflicts() {
         assert_eq!(d.spec.replicas, Some(5));
     });
 }
+
+#[test]
+fn a_streaming_list_watcher_gets_the_initial_objects_then_changes() {
+    let c = Cluster::start();
+    let client = c.client();
+    c.rt.block_on(async move {
+        let api: Api<ConfigMap> = Api::namespaced(client, "default");
+        for name in ["a", "b"] {
+            api.create(&PostParams::default(), &configmap(name, "0"))
+                .await
+                .expect("create");
+        }
+        let mut stream = watcher(api.clone(), watcher::Config::default().streaming_lists()).boxed();
+        let mut initial = Vec::new();
+        loop {
+            let ev = tokio::time::timeout(Duration::from_secs(10), stream.try_next())
+                .await
+                .expect("events arrive")
+                .expect("no watch error")
+                .expect("an event");
+            match ev {
+                watcher::Event::Init => {}
+                watcher::Event::InitApply(cm) => initial.push(cm.metadata.name.unwrap_or_default()),
+                watcher::Event::InitDone => break,
+                other => panic!("unexpected before InitDone: {other:?}"),
+            }
+        }
+        initial.sort();
+        assert_eq!(initial, ["a", "b"]);
+        api.create(&PostParams::default(), &configmap("c", "1"))
+            .await
+            .expect("create");
+        let ev = tokio::time::timeout(Duration::from_secs(10), stream.try_next())
+            .await
+            .expect("the change arrives")
+            .expect("no watch error")
+            .expect("an event");
+        match ev {
+            watcher::Event::Apply(cm) => assert_eq!(cm.metadata.name.as_deref(), Some("c")),
+            other => panic!("expected the new object, got {other:?}"),
+        }
+    });
+}
