@@ -16,6 +16,8 @@
 # Case inputs are written by scripts/kustomize-fixtures.py (run it first when you change it).
 #
 # Usage: scripts/regen-kustomize-fixtures.sh [case-name-substring...]
+#        REGEN_REPEAT=5 scripts/regen-kustomize-fixtures.sh ...   # run each case 5 times (default 2)
+#                                                                 # and refuse unstable output
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +40,9 @@ limit_kb=4194304
 limit_s=60
 timeout_cmd=()
 if command -v timeout >/dev/null 2>&1; then timeout_cmd=(timeout "$limit_s"); fi
+
+# How many times each successful case is run to check that its output is stable.
+repeat="${REGEN_REPEAT:-2}"
 
 ok=0
 errs=0
@@ -63,6 +68,21 @@ for dir in "$cases_dir"/*/; do
     rc=$?
     set -e
     if [ "$rc" = 0 ]; then
+        # kubectl kustomize is not always deterministic (go-yaml's key order is not a total order
+        # for mixed key shapes, and Go's map order is random): rerun and refuse unstable output.
+        stable=1
+        for ((i = 1; i < repeat; i++)); do
+            if ! (cd "$dir" && ulimit -v "$limit_kb" && "${timeout_cmd[@]}" kubectl kustomize "${flags[@]}" "input/$root" 2>/dev/null) | cmp -s - "$out"; then
+                stable=0
+                break
+            fi
+        done
+        if [ "$stable" = 0 ]; then
+            echo "PROBLEM $name: kubectl kustomize gives different output from run to run; make the case deterministic" >&2
+            problems=$((problems+1))
+            rm -f "$out" "$err"
+            continue
+        fi
         if [ -f "$dir/expected-error" ]; then
             echo "PROBLEM $name: kustomize succeeded but the case has expected-error" >&2
             problems=$((problems+1))
