@@ -180,6 +180,39 @@ fn a_deployment_gets_ready_scales_rolls_out_and_is_collected() {
         "2"
     );
 
+    // A deleted Pod is replaced.
+    let pods = json(&c, &["get", "pods"]);
+    let victim = pods["items"][0]["metadata"]["name"]
+        .as_str()
+        .expect("a pod")
+        .to_string();
+    c.kubectl(&["delete", "pod", &victim]);
+    eventually(30, "the deleted pod is replaced", || {
+        let out = c.kubectl(&["get", "pods", "-o", "name"]);
+        (out.lines().count() == 5 && !out.contains(&victim), out)
+    });
+    wait_ready(&c, 5);
+
+    // Undo brings revision 1's template back as revision 3.
+    c.kubectl(&["rollout", "undo", "deployment/my-app"]);
+    let out = c.kubectl(&["rollout", "status", "deployment/my-app", "--timeout=60s"]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let rs = json(&c, &["get", "rs"]);
+    let items = rs["items"].as_array().expect("items");
+    assert_eq!(items.len(), 2, "{rs:#}");
+    let current = items
+        .iter()
+        .find(|rs| rs["spec"]["replicas"] == 5)
+        .expect("the active ReplicaSet");
+    assert_eq!(
+        current["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "3"
+    );
+    assert_eq!(
+        current["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.25"
+    );
+
     // Scale down.
     c.kubectl(&["scale", "deployment/my-app", "--replicas=2"]);
     wait_ready(&c, 2);

@@ -131,7 +131,7 @@ impl Sim {
         if complete_before && !paused {
             self.cleanup(&d, &rss, new_idx)?;
         }
-        let status = self.rollout_status(&d, &plan, &rss, new_idx, status);
+        let status = rollout_status(&d, &plan, &rss, new_idx, status);
         self.write_status(DEPLOYMENTS, ns, name, &uid, status)
     }
 
@@ -324,109 +324,108 @@ impl Sim {
         }
         Ok(())
     }
+}
 
-    /// `calculateStatus` and `syncRolloutStatus`.
-    fn rollout_status(
-        &self,
-        d: &Value,
-        plan: &Plan,
-        rss: &[Value],
-        new_idx: Option<usize>,
-        mut status: Value,
-    ) -> Value {
-        let sum = |f: &str| -> i64 { rss.iter().map(|rs| status_count(rs, f)).sum() };
-        let available = sum("availableReplicas");
-        let total: i64 = rss.iter().map(replicas).sum();
-        let counts = [
-            (
-                "observedGeneration",
-                d["metadata"]["generation"].as_i64().unwrap_or(0),
-            ),
-            ("replicas", sum("replicas")),
-            (
-                "updatedReplicas",
-                new_idx
-                    .map(|n| status_count(&rss[n], "replicas"))
-                    .unwrap_or(0),
-            ),
-            ("readyReplicas", sum("readyReplicas")),
-            ("availableReplicas", available),
-            ("unavailableReplicas", (total - available).max(0)),
-        ];
-        for (k, v) in counts {
-            if v == 0 {
-                if let Some(m) = status.as_object_mut() {
-                    m.remove(k);
-                }
-            } else {
-                status[k] = json!(v);
+/// `calculateStatus` and `syncRolloutStatus`.
+fn rollout_status(
+    d: &Value,
+    plan: &Plan,
+    rss: &[Value],
+    new_idx: Option<usize>,
+    mut status: Value,
+) -> Value {
+    let sum = |f: &str| -> i64 { rss.iter().map(|rs| status_count(rs, f)).sum() };
+    let available = sum("availableReplicas");
+    let total: i64 = rss.iter().map(replicas).sum();
+    let counts = [
+        (
+            "observedGeneration",
+            d["metadata"]["generation"].as_i64().unwrap_or(0),
+        ),
+        ("replicas", sum("replicas")),
+        (
+            "updatedReplicas",
+            new_idx
+                .map(|n| status_count(&rss[n], "replicas"))
+                .unwrap_or(0),
+        ),
+        ("readyReplicas", sum("readyReplicas")),
+        ("availableReplicas", available),
+        ("unavailableReplicas", (total - available).max(0)),
+    ];
+    for (k, v) in counts {
+        if v == 0 {
+            if let Some(m) = status.as_object_mut() {
+                m.remove(k);
             }
-        }
-        let cond = if available >= plan.replicas - max_unavailable(plan) {
-            (
-                "True",
-                "MinimumReplicasAvailable",
-                "Deployment has minimum availability.",
-            )
         } else {
-            (
-                "False",
-                "MinimumReplicasUnavailable",
-                "Deployment does not have minimum availability.",
-            )
-        };
+            status[k] = json!(v);
+        }
+    }
+    let cond = if available >= plan.replicas - max_unavailable(plan) {
+        (
+            "True",
+            "MinimumReplicasAvailable",
+            "Deployment has minimum availability.",
+        )
+    } else {
+        (
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+        )
+    };
+    set_condition(
+        &mut status,
+        new_condition("Available", cond.0, cond.1, cond.2.to_string()),
+    );
+    let Some(n) = new_idx else {
+        return status;
+    };
+    let rs_name = rss[n]["metadata"]["name"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    let current = condition(&status, "Progressing").cloned();
+    let is_complete = status_count(&json!({"status": status}), "replicas")
+        == status_count(&json!({"status": status}), "updatedReplicas")
+        && current
+            .as_ref()
+            .is_some_and(|c| c["reason"] == "NewReplicaSetAvailable");
+    if is_complete {
+        return status;
+    }
+    let deadline = d["spec"]["progressDeadlineSeconds"].as_i64().unwrap_or(600);
+    if complete(d, &status, plan.replicas) {
+        let msg = format!("ReplicaSet {rs_name:?} has successfully progressed.");
         set_condition(
             &mut status,
-            new_condition("Available", cond.0, cond.1, cond.2.to_string()),
+            progressing(true, "NewReplicaSetAvailable", msg),
         );
-        let Some(n) = new_idx else {
-            return status;
-        };
-        let rs_name = rss[n]["metadata"]["name"]
-            .as_str()
-            .unwrap_or("")
-            .to_string();
-        let current = condition(&status, "Progressing").cloned();
-        let is_complete = status_count(&json!({"status": status}), "replicas")
-            == status_count(&json!({"status": status}), "updatedReplicas")
-            && current
-                .as_ref()
-                .is_some_and(|c| c["reason"] == "NewReplicaSetAvailable");
-        if is_complete {
-            return status;
-        }
-        let deadline = d["spec"]["progressDeadlineSeconds"].as_i64().unwrap_or(600);
-        if complete(d, &status, plan.replicas) {
-            let msg = format!("ReplicaSet {rs_name:?} has successfully progressed.");
-            set_condition(
-                &mut status,
-                progressing(true, "NewReplicaSetAvailable", msg),
-            );
-        } else if progressed(&d["status"], &status) {
-            let mut c = progressing(
-                true,
-                "ReplicaSetUpdated",
-                format!("ReplicaSet {rs_name:?} is progressing."),
-            );
-            if let Some(cur) = &current {
-                if cur["status"] == "True" {
-                    c["lastTransitionTime"] = cur["lastTransitionTime"].clone();
-                }
-                remove_condition(&mut status, "Progressing");
+    } else if progressed(&d["status"], &status) {
+        let mut c = progressing(
+            true,
+            "ReplicaSetUpdated",
+            format!("ReplicaSet {rs_name:?} is progressing."),
+        );
+        if let Some(cur) = &current {
+            if cur["status"] == "True" {
+                c["lastTransitionTime"] = cur["lastTransitionTime"].clone();
             }
-            set_condition(&mut status, c);
-        } else if current.as_ref().is_some_and(|c| {
-            c["reason"] == "ProgressDeadlineExceeded"
-                || age_secs(c["lastUpdateTime"].as_str()) > deadline
-        }) {
-            let msg = format!("ReplicaSet {rs_name:?} has timed out progressing.");
-            set_condition(
-                &mut status,
-                progressing(false, "ProgressDeadlineExceeded", msg),
-            );
+            remove_condition(&mut status, "Progressing");
         }
-        status
+        set_condition(&mut status, c);
+    } else if current.as_ref().is_some_and(|c| {
+        c["reason"] == "ProgressDeadlineExceeded"
+            || age_secs(c["lastUpdateTime"].as_str()) > deadline
+    }) {
+        let msg = format!("ReplicaSet {rs_name:?} has timed out progressing.");
+        set_condition(
+            &mut status,
+            progressing(false, "ProgressDeadlineExceeded", msg),
+        );
     }
+    status
 }
 
 fn uid_of(obj: &Value) -> String {
@@ -566,3 +565,7 @@ fn set_condition(status: &mut Value, mut c: Value) {
         cs.push(c);
     }
 }
+
+#[cfg(test)]
+#[path = "deployment_tests.rs"]
+mod tests;
