@@ -40,14 +40,23 @@ fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> (bool, String)) {
 
 /// Waits until `kubectl get deployment my-app` shows `ready` and up-to-date/available `n`.
 fn wait_ready(c: &Cluster, n: usize) {
-    eventually(30, &format!("my-app reaches {n}/{n}"), || {
+    wait_columns(c, &format!("{n}/{n}"), n, n);
+}
+
+/// Waits until `kubectl get deployment my-app` shows READY, UP-TO-DATE and AVAILABLE.
+fn wait_columns(c: &Cluster, ready: &str, updated: usize, available: usize) {
+    let want = [
+        ready.to_string(),
+        updated.to_string(),
+        available.to_string(),
+    ];
+    eventually(30, &format!("my-app shows {want:?}"), || {
         let out = c.kubectl(&["get", "deployment", "my-app", "--no-headers"]);
         let cols: Vec<&str> = out.split_whitespace().collect();
-        let want = format!("{n}/{n}");
-        let ok = cols.get(1) == Some(&want.as_str())
-            && cols.get(2) == Some(&n.to_string().as_str())
-            && cols.get(3) == Some(&n.to_string().as_str());
-        (ok, out)
+        (
+            cols.get(1..4) == Some(&[&*want[0], &*want[1], &*want[2]][..]),
+            out,
+        )
     });
 }
 
@@ -212,6 +221,33 @@ fn a_deployment_gets_ready_scales_rolls_out_and_is_collected() {
         current["spec"]["template"]["spec"]["containers"][0]["image"],
         "nginx:1.25"
     );
+
+    // While paused, a template change waits and scaling still works.
+    c.kubectl(&["rollout", "pause", "deployment/my-app"]);
+    c.kubectl(&["set", "image", "deployment/my-app", "app=nginx:1.27"]);
+    c.kubectl(&["scale", "deployment/my-app", "--replicas=4"]);
+    wait_columns(&c, "4/4", 0, 4);
+    eventually(30, "the paused condition is reported", || {
+        let d = json(&c, &["get", "deployment", "my-app"]);
+        let reason = d["status"]["conditions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["type"] == "Progressing")
+            .map(|c| c["reason"].clone());
+        (
+            reason == Some("DeploymentPaused".into()),
+            d["status"].to_string(),
+        )
+    });
+    let rs = json(&c, &["get", "rs"]);
+    assert_eq!(rs["items"].as_array().map(Vec::len), Some(2), "{rs:#}");
+    c.kubectl(&["rollout", "resume", "deployment/my-app"]);
+    let out = c.kubectl(&["rollout", "status", "deployment/my-app", "--timeout=60s"]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    wait_ready(&c, 4);
+    let rs = json(&c, &["get", "rs"]);
+    assert_eq!(rs["items"].as_array().map(Vec::len), Some(3), "{rs:#}");
 
     // Scale down.
     c.kubectl(&["scale", "deployment/my-app", "--replicas=2"]);

@@ -6,13 +6,16 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::conditions::{
+    condition, new_condition, progressing, remove_condition, set_condition, set_paused_condition,
+};
 use super::replicaset::{replicas, status_count};
 use super::template::{HASH_LABEL, pod_template_hash, same_template};
-use super::{DEPLOYMENTS, REPLICASETS, Sim, SimError, age_secs, now, owner_ref, terminating};
+use super::{DEPLOYMENTS, REPLICASETS, Sim, SimError, age_secs, owner_ref, terminating};
 
 const REVISION: &str = "deployment.kubernetes.io/revision";
-const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
-const MAX: &str = "deployment.kubernetes.io/max-replicas";
+pub(super) const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
+pub(super) const MAX: &str = "deployment.kubernetes.io/max-replicas";
 /// Deployment annotations not copied to its ReplicaSets.
 const SKIP_ANNOTATIONS: &[&str] = &[
     "kubectl.kubernetes.io/last-applied-configuration",
@@ -24,11 +27,11 @@ const SKIP_ANNOTATIONS: &[&str] = &[
 ];
 
 /// A Deployment's rollout parameters.
-struct Plan {
-    replicas: i64,
-    surge: i64,
-    unavailable: i64,
-    recreate: bool,
+pub(super) struct Plan {
+    pub(super) replicas: i64,
+    pub(super) surge: i64,
+    pub(super) unavailable: i64,
+    pub(super) recreate: bool,
 }
 
 impl Sim {
@@ -77,6 +80,12 @@ impl Sim {
             .iter()
             .enumerate()
             .any(|(i, rs)| Some(i) != new_idx && status_count(rs, "replicas") > 0);
+        set_paused_condition(&mut status, paused);
+        if paused || super::scale::is_scaling_event(&plan, &rss) {
+            self.scale_deployment(&plan, &mut rss, new_idx)?;
+            let status = rollout_status(&d, &plan, &rss, new_idx, status, false);
+            return self.write_status(DEPLOYMENTS, ns, name, &uid, status);
+        }
         let new_idx = match new_idx {
             Some(i) => {
                 let rs = &rss[i];
@@ -131,7 +140,7 @@ impl Sim {
         if complete_before && !paused {
             self.cleanup(&d, &rss, new_idx)?;
         }
-        let status = rollout_status(&d, &plan, &rss, new_idx, status);
+        let status = rollout_status(&d, &plan, &rss, new_idx, status, true);
         self.write_status(DEPLOYMENTS, ns, name, &uid, status)
     }
 
@@ -226,7 +235,7 @@ impl Sim {
     }
 
     /// Sets a ReplicaSet's replicas and the desired/max annotations.
-    fn scale(&self, plan: &Plan, rs: &mut Value, to: i64) -> Result<(), SimError> {
+    pub(super) fn scale(&self, plan: &Plan, rs: &mut Value, to: i64) -> Result<(), SimError> {
         let (ns, name) = (
             rs["metadata"]["namespace"]
                 .as_str()
@@ -333,6 +342,7 @@ fn rollout_status(
     rss: &[Value],
     new_idx: Option<usize>,
     mut status: Value,
+    estimate_progress: bool,
 ) -> Value {
     let sum = |f: &str| -> i64 { rss.iter().map(|rs| status_count(rs, f)).sum() };
     let available = sum("availableReplicas");
@@ -379,7 +389,7 @@ fn rollout_status(
         &mut status,
         new_condition("Available", cond.0, cond.1, cond.2.to_string()),
     );
-    let Some(n) = new_idx else {
+    let Some(n) = new_idx.filter(|_| estimate_progress) else {
         return status;
     };
     let rs_name = rss[n]["metadata"]["name"]
@@ -516,54 +526,6 @@ fn progressed(old: &Value, new: &Value) -> bool {
         || new_old < old_old
         || g(new, "readyReplicas") > g(old, "readyReplicas")
         || g(new, "availableReplicas") > g(old, "availableReplicas")
-}
-
-fn new_condition(kind: &str, status: &str, reason: &str, message: String) -> Value {
-    let ts = now();
-    json!({"type": kind, "status": status, "lastUpdateTime": ts, "lastTransitionTime": ts,
-           "reason": reason, "message": message})
-}
-
-fn progressing(ok: bool, reason: &str, message: String) -> Value {
-    new_condition(
-        "Progressing",
-        if ok { "True" } else { "False" },
-        reason,
-        message,
-    )
-}
-
-fn condition<'a>(status: &'a Value, kind: &str) -> Option<&'a Value> {
-    status["conditions"]
-        .as_array()?
-        .iter()
-        .find(|c| c["type"] == kind)
-}
-
-fn remove_condition(status: &mut Value, kind: &str) {
-    if let Some(cs) = status["conditions"].as_array_mut() {
-        cs.retain(|c| c["type"] != kind);
-    }
-}
-
-/// `SetDeploymentCondition`: no change for the same status and reason; the transition
-/// time is kept while the status stays; the condition moves to the end.
-fn set_condition(status: &mut Value, mut c: Value) {
-    if let Some(cur) = condition(status, c["type"].as_str().unwrap_or("")) {
-        if cur["status"] == c["status"] && cur["reason"] == c["reason"] {
-            return;
-        }
-        if cur["status"] == c["status"] {
-            c["lastTransitionTime"] = cur["lastTransitionTime"].clone();
-        }
-    }
-    remove_condition(status, c["type"].as_str().unwrap_or(""));
-    if !status["conditions"].is_array() {
-        status["conditions"] = json!([]);
-    }
-    if let Some(cs) = status["conditions"].as_array_mut() {
-        cs.push(c);
-    }
 }
 
 #[cfg(test)]

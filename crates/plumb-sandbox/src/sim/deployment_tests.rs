@@ -50,7 +50,7 @@ fn a_rollout_without_progress_past_its_deadline_times_out() {
                         "lastTransitionTime": "2020-01-01T00:00:00Z", "message": ""}]});
     let mut d = d;
     d["status"] = stale.clone();
-    let out = rollout_status(&d, &p, &[rs("d-1", 3, 0)], Some(0), stale);
+    let out = rollout_status(&d, &p, &[rs("d-1", 3, 0)], Some(0), stale, true);
     let c = cond(&out, "Progressing");
     assert_eq!(c["status"], "False");
     assert_eq!(c["reason"], "ProgressDeadlineExceeded");
@@ -71,12 +71,19 @@ fn progress_refreshes_the_update_time_and_completion_is_reported() {
                         "lastUpdateTime": "2020-01-01T00:00:00Z",
                         "lastTransitionTime": "2020-01-01T00:00:00Z", "message": ""}]});
     d["status"] = old.clone();
-    let out = rollout_status(&d, &plan(&d), &[rs("d-1", 3, 1)], Some(0), old.clone());
+    let out = rollout_status(
+        &d,
+        &plan(&d),
+        &[rs("d-1", 3, 1)],
+        Some(0),
+        old.clone(),
+        true,
+    );
     let c = cond(&out, "Progressing");
     assert_eq!(c["reason"], "ReplicaSetUpdated");
     assert_eq!(c["lastTransitionTime"], "2020-01-01T00:00:00Z");
     assert_ne!(c["lastUpdateTime"], "2020-01-01T00:00:00Z");
-    let out = rollout_status(&d, &plan(&d), &[rs("d-1", 3, 3)], Some(0), old);
+    let out = rollout_status(&d, &plan(&d), &[rs("d-1", 3, 3)], Some(0), old, true);
     let c = cond(&out, "Progressing");
     assert_eq!(c["reason"], "NewReplicaSetAvailable");
     assert_eq!(

@@ -6,9 +6,11 @@
 //! the objects they touch. A resync every second drives what depends on time (pods
 //! becoming ready, `minReadySeconds`, `progressDeadlineSeconds`).
 
+mod conditions;
 mod deployment;
 mod kubelet;
 mod replicaset;
+mod scale;
 mod template;
 
 pub use template::pod_template_hash;
