@@ -39,6 +39,8 @@ pub struct Options {
     pub faults: api::faults::Faults,
     /// Run the workload simulator (Deployments → ReplicaSets → Pods, a kubelet).
     pub simulate: bool,
+    /// How the simulator behaves (pod readiness delay, resync period).
+    pub sim: sim::SimOptions,
 }
 
 impl Default for Options {
@@ -48,6 +50,7 @@ impl Default for Options {
             state: None,
             faults: api::faults::Faults::default(),
             simulate: false,
+            sim: sim::SimOptions::default(),
         }
     }
 }
@@ -83,7 +86,7 @@ impl Sandbox {
         bootstrap(&state)?;
         let simulator = opts
             .simulate
-            .then(|| sim::spawn(state.clone(), sim::SimOptions::default()));
+            .then(|| sim::spawn(state.clone(), opts.sim.clone()));
         let (tx, rx) = oneshot::channel::<()>();
         let app = api::router(state.clone());
         // Watch events are small writes: without TCP_NODELAY, Nagle's algorithm and the

@@ -120,6 +120,11 @@ fn a_deployment_gets_ready_scales_rolls_out_and_is_collected() {
             assert!(conds.contains(&want), "{want} in {conds:?}");
         }
     }
+    let nodes = c.kubectl(&["get", "nodes"]);
+    assert!(
+        nodes.contains("sandbox-node") && nodes.contains("Ready"),
+        "{nodes}"
+    );
     let table = c.kubectl(&["get", "pods"]);
     assert!(
         table.contains("1/1") && table.contains("Running"),
@@ -252,6 +257,37 @@ fn a_deployment_gets_ready_scales_rolls_out_and_is_collected() {
     // Scale down.
     c.kubectl(&["scale", "deployment/my-app", "--replicas=2"]);
     wait_ready(&c, 2);
+
+    // Orphaned by a deletion, the ReplicaSet is adopted by the next Deployment.
+    let rs_before = c.kubectl(&["get", "rs", "-o", "name"]);
+    c.kubectl(&["delete", "deployment", "my-app", "--cascade=orphan"]);
+    eventually(30, "the ReplicaSets lose their owner", || {
+        let rs = json(&c, &["get", "rs"]);
+        let owned = rs["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|rs| rs["metadata"].get("ownerReferences").is_some());
+        (!owned, rs.to_string())
+    });
+    c.ok(
+        &["apply", "-f", "-"],
+        Some(&DEPLOYMENT.replace("replicas: 3", "replicas: 2")),
+    );
+    eventually(30, "the ReplicaSets are adopted", || {
+        let rs = json(&c, &["get", "rs"]);
+        let all_owned = rs["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|rs| rs["metadata"]["ownerReferences"][0]["kind"] == "Deployment");
+        (all_owned, rs.to_string())
+    });
+    c.kubectl(&["set", "image", "deployment/my-app", "app=nginx:1.27"]);
+    let out = c.kubectl(&["rollout", "status", "deployment/my-app", "--timeout=60s"]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    wait_ready(&c, 2);
+    assert_eq!(c.kubectl(&["get", "rs", "-o", "name"]), rs_before);
 
     // Deleting the Deployment collects its ReplicaSets and Pods.
     c.kubectl(&["delete", "deployment", "my-app"]);

@@ -53,6 +53,7 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
         state: args.state.clone(),
         faults,
         simulate: args.simulate,
+        ..Default::default()
     };
     let sandbox = plumb_sandbox::Sandbox::start(opts)
         .await

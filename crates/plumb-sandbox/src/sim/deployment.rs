@@ -44,6 +44,7 @@ impl Sim {
             return Ok(());
         }
         let uid = d["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        self.adopt(REPLICASETS, &d, "Deployment")?;
         let plan = plan(&d);
         let mut status = d["status"].clone();
         let mut rss: Vec<Value> = self

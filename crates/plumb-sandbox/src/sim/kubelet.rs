@@ -183,3 +183,63 @@ fn digest(image: &str) -> String {
         })
         .collect()
 }
+
+impl Sim {
+    /// Registers the node (once) and reports it Ready, as a kubelet does at start.
+    pub(super) fn register_node(&self) -> Result<(), SimError> {
+        let node = match self.state.store.get("/nodes", "", NODE_NAME) {
+            Some(n) => n,
+            None => self.create(
+                "",
+                "nodes",
+                "",
+                json!({
+                    "apiVersion": "v1", "kind": "Node",
+                    "metadata": {"name": NODE_NAME, "labels": {
+                        "kubernetes.io/hostname": NODE_NAME,
+                        "kubernetes.io/os": "linux",
+                        "kubernetes.io/arch": "amd64",
+                        "beta.kubernetes.io/os": "linux",
+                        "beta.kubernetes.io/arch": "amd64",
+                        "node-role.kubernetes.io/control-plane": "",
+                    }},
+                    "spec": {"podCIDR": "10.244.0.0/16", "podCIDRs": ["10.244.0.0/16"]},
+                }),
+            )?,
+        };
+        let ts = now();
+        let cond = |kind: &str, ok: bool, reason: &str, message: &str| {
+            json!({"type": kind, "status": if ok { "True" } else { "False" },
+                   "lastHeartbeatTime": ts, "lastTransitionTime": ts,
+                   "reason": reason, "message": message})
+        };
+        let resources = json!({"cpu": "8", "ephemeral-storage": "102400Mi",
+                               "hugepages-2Mi": "0", "memory": "16Gi", "pods": "110"});
+        let status = json!({
+            "addresses": [{"type": "InternalIP", "address": HOST_IP},
+                          {"type": "Hostname", "address": NODE_NAME}],
+            "allocatable": resources,
+            "capacity": resources,
+            "conditions": [
+                cond("MemoryPressure", false, "KubeletHasSufficientMemory", "kubelet has sufficient memory available"),
+                cond("DiskPressure", false, "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+                cond("PIDPressure", false, "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+                cond("Ready", true, "KubeletReady", "kubelet is posting ready status"),
+            ],
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": 10250}},
+            "nodeInfo": {
+                "architecture": "amd64", "bootID": node["metadata"]["uid"],
+                "containerRuntimeVersion": "containerd://1.7.24",
+                "kernelVersion": "6.1.0", "kubeProxyVersion": "v1.32.0",
+                "kubeletVersion": "v1.32.0", "machineID": node["metadata"]["uid"],
+                "operatingSystem": "linux", "osImage": "plumb sandbox",
+                "systemUUID": node["metadata"]["uid"],
+            },
+        });
+        if node["status"]["conditions"].is_array() {
+            return Ok(());
+        }
+        let uid = node["metadata"]["uid"].as_str().unwrap_or("").to_string();
+        self.write_status("/nodes", "", NODE_NAME, &uid, status)
+    }
+}

@@ -26,6 +26,7 @@ use tokio::task::JoinHandle;
 use crate::api::AppState;
 use crate::api::status::ApiError;
 use crate::api::write::{WriteOpts, create_object};
+use crate::kinds::selector::LabelSelector;
 use crate::store::{Change, Key};
 
 /// The field manager of the simulator's writes.
@@ -97,6 +98,9 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
         next_pod_ip: std::sync::atomic::AtomicU32::new(10),
         ready_at: std::sync::Mutex::default(),
     };
+    if let Err(e) = sim.register_node() {
+        tracing::warn!(error = %e, "the simulated node is not registered");
+    }
     // Any resource's watch receives every event; the backlog is not needed: the first
     // tick reconciles everything.
     let from = sim.state.store.current_rv();
@@ -272,6 +276,37 @@ impl Sim {
                     _ => Change::Nothing,
                 })
             })?;
+        Ok(())
+    }
+
+    /// Adopts the objects of `res` in the owner's namespace that have no controller and
+    /// match its `spec.selector` (the ControllerRefManager), as controller `kind`.
+    fn adopt(&self, res: &str, owner: &Value, kind: &str) -> Result<(), SimError> {
+        let Ok(selector) = LabelSelector::from_object(owner["spec"].get("selector")) else {
+            return Ok(());
+        };
+        if selector.is_everything() {
+            return Ok(());
+        }
+        let ns = owner["metadata"]["namespace"].as_str().unwrap_or("");
+        let (all, _) = self.state.store.list(res, Some(ns));
+        for o in all {
+            if controller_ref(&o).is_some() || terminating(&o) || !selector.matches_object(&o) {
+                continue;
+            }
+            let name = o["metadata"]["name"].as_str().unwrap_or("");
+            let uid = o["metadata"]["uid"].as_str().unwrap_or("");
+            self.modify(res, ns, name, uid, |cur| {
+                let mut next = cur.clone();
+                let mut refs = cur["metadata"]["ownerReferences"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                refs.push(owner_ref(owner, kind));
+                next["metadata"]["ownerReferences"] = json!(refs);
+                Some(next)
+            })?;
+        }
         Ok(())
     }
 

@@ -21,6 +21,7 @@ impl Sim {
         }
         let uid = rs["metadata"]["uid"].as_str().unwrap_or("").to_string();
         let want = usize::try_from(rs["spec"]["replicas"].as_i64().unwrap_or(1)).unwrap_or(0);
+        self.adopt(PODS, &rs, "ReplicaSet")?;
         let mut pods = self.active_pods(ns, &uid);
         if pods.len() < want {
             for _ in 0..(want - pods.len()).min(BURST) {
