@@ -310,6 +310,22 @@ fn a_recreate_deployment_replaces_all_pods_and_a_bare_replicaset_gets_pods() {
     let out = c.kubectl(&["rollout", "status", "deployment/my-app", "--timeout=60s"]);
     assert!(out.contains("successfully rolled out"), "{out}");
 
+    // A foreign ReplicaSet holding the name of the next template's set forces a
+    // collision: the Deployment counts it and picks another name.
+    let d = json(&c, &["get", "deployment", "my-app"]);
+    let mut next = d["spec"]["template"].clone();
+    next["spec"]["containers"][0]["image"] = "nginx:1.27".into();
+    let hash = plumb_sandbox::sim::pod_template_hash(&next, None);
+    let squatter = format!(
+        "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata:\n  name: my-app-{hash}\nspec:\n  replicas: 0\n  selector:\n    matchLabels: {{app: other}}\n  template:\n    metadata:\n      labels: {{app: other}}\n    spec:\n      containers:\n      - name: app\n        image: busybox\n"
+    );
+    c.ok(&["apply", "-f", "-"], Some(&squatter));
+    c.kubectl(&["set", "image", "deployment/my-app", "app=nginx:1.27"]);
+    let out = c.kubectl(&["rollout", "status", "deployment/my-app", "--timeout=60s"]);
+    assert!(out.contains("successfully rolled out"), "{out}");
+    let d = json(&c, &["get", "deployment", "my-app"]);
+    assert_eq!(d["status"]["collisionCount"], 1, "{:#}", d["status"]);
+
     let rs = "apiVersion: apps/v1
 kind: ReplicaSet
 metadata:

@@ -115,7 +115,17 @@ impl Sim {
                 } else {
                     new_rs_replicas(&plan, all, 0)
                 };
-                let rs = self.create_replicaset(&d, &plan, count, new_revision)?;
+                let rs = match self.create_replicaset(&d, &plan, count, new_revision) {
+                    Ok(rs) => rs,
+                    // A ReplicaSet of another template holds the name: the next hash
+                    // includes a bumped collisionCount.
+                    Err(SimError::Api(e)) if e.reason == "AlreadyExists" => {
+                        let n = status["collisionCount"].as_i64().unwrap_or(0);
+                        status["collisionCount"] = json!(n + 1);
+                        return self.write_status(DEPLOYMENTS, ns, name, &uid, status);
+                    }
+                    Err(e) => return Err(e),
+                };
                 let msg = format!(
                     "Created new replica set {:?}",
                     rs["metadata"]["name"].as_str().unwrap_or("")
