@@ -350,6 +350,16 @@ spec:
             rs["status"].to_string(),
         )
     });
+    // A Pod relabelled out of the selector is released and replaced.
+    let pods = c.kubectl(&["get", "pods", "-l", "app=bare", "-o", "name"]);
+    let first = pods.lines().next().expect("a pod").to_string();
+    c.kubectl(&["label", &first, "app=debug", "--overwrite"]);
+    eventually(30, "the relabelled pod is released and replaced", || {
+        let pod = json(&c, &["get", &first]);
+        let out = c.kubectl(&["get", "pods", "-l", "app=bare", "-o", "name"]);
+        let released = pod["metadata"].get("ownerReferences").is_none();
+        (released && out.lines().count() == 2, format!("{out}{pod}"))
+    });
     c.kubectl(&["scale", "rs/bare", "--replicas=1"]);
     eventually(30, "the bare ReplicaSet has 1 pod", || {
         let out = c.kubectl(&["get", "pods", "-l", "app=bare", "-o", "name"]);

@@ -280,7 +280,8 @@ impl Sim {
     }
 
     /// Adopts the objects of `res` in the owner's namespace that have no controller and
-    /// match its `spec.selector` (the ControllerRefManager), as controller `kind`.
+    /// match its `spec.selector`, and releases its own that no longer match (the
+    /// ControllerRefManager), as controller `kind`.
     fn adopt(&self, res: &str, owner: &Value, kind: &str) -> Result<(), SimError> {
         let Ok(selector) = LabelSelector::from_object(owner["spec"].get("selector")) else {
             return Ok(());
@@ -290,8 +291,13 @@ impl Sim {
         }
         let ns = owner["metadata"]["namespace"].as_str().unwrap_or("");
         let (all, _) = self.state.store.list(res, Some(ns));
+        let owner_uid = &owner["metadata"]["uid"];
         for o in all {
-            if controller_ref(&o).is_some() || terminating(&o) || !selector.matches_object(&o) {
+            let ours = controller_ref(&o).map(|r| &r["uid"] == owner_uid);
+            let matching = selector.matches_object(&o);
+            let adopt = ours.is_none() && matching;
+            let release = ours == Some(true) && !matching;
+            if terminating(&o) || !(adopt || release) {
                 continue;
             }
             let name = o["metadata"]["name"].as_str().unwrap_or("");
@@ -302,8 +308,17 @@ impl Sim {
                     .as_array()
                     .cloned()
                     .unwrap_or_default();
-                refs.push(owner_ref(owner, kind));
-                next["metadata"]["ownerReferences"] = json!(refs);
+                if adopt {
+                    refs.push(owner_ref(owner, kind));
+                } else {
+                    refs.retain(|r| &r["uid"] != owner_uid);
+                }
+                match next["metadata"].as_object_mut() {
+                    Some(m) if refs.is_empty() => {
+                        m.remove("ownerReferences");
+                    }
+                    _ => next["metadata"]["ownerReferences"] = json!(refs),
+                }
                 Some(next)
             })?;
         }
