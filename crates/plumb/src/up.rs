@@ -58,6 +58,8 @@ pub fn run(args: UpArgs) -> anyhow::Result<ExitCode> {
         let dir = args.dir.canonicalize()?;
         let sandbox = plumb_sandbox::Sandbox::start(plumb_sandbox::Options {
             listen: args.listen,
+            // The demo runs pods: Deployments roll out and become healthy.
+            simulate: true,
             ..Default::default()
         })
         .await

@@ -128,6 +128,33 @@ fn the_seed_demo_heals_a_scaled_deployment_and_follows_git() {
         "Synced",
     );
 
+    // The sandbox runs pods for the demo: the Deployment rolls out, the app is Healthy.
+    up.wait_for(
+        "the Deployment is ready",
+        &[
+            "get",
+            "deployment",
+            "my-app",
+            "-n",
+            "production",
+            "-o",
+            "jsonpath={.status.readyReplicas}",
+        ],
+        "3",
+    );
+    up.wait_for(
+        "the Application is Healthy",
+        &[
+            "get",
+            "applications",
+            "-n",
+            "argocd",
+            "-o",
+            "jsonpath={.items[0].status.health.status}",
+        ],
+        "Healthy",
+    );
+
     // The seed's self-healing demo.
     up.kubectl(&[
         "scale",
