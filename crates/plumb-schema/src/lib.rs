@@ -145,7 +145,11 @@ impl Schema {
     fn resolve<'a>(&'a self, mut prop: &'a Prop) -> &'a Prop {
         // A definition can itself be a $ref to another; follow a bounded chain.
         for _ in 0..8 {
-            match prop.reference.as_deref().and_then(|r| self.table.defs.get(r)) {
+            match prop
+                .reference
+                .as_deref()
+                .and_then(|r| self.table.defs.get(r))
+            {
                 Some(def) => prop = def,
                 None => break,
             }
@@ -189,7 +193,11 @@ impl<'a> Node<'a> {
     /// The value schema of a map (`additionalProperties`).
     pub fn values(&self) -> Option<Node<'a>> {
         let d = self.def();
-        let prop = self.prop.additional.as_deref().or(d.additional.as_deref())?;
+        let prop = self
+            .prop
+            .additional
+            .as_deref()
+            .or(d.additional.as_deref())?;
         Some(Node {
             schema: self.schema,
             prop,
