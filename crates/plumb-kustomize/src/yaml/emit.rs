@@ -261,8 +261,17 @@ impl Emitter<'_> {
         let chars: Vec<char> = value.chars().collect();
         let n = chars.len();
         let mut spaces = false;
+        // go-yaml's `is_bom(value, i)` looks at the start of the value, not at `i`: a
+        // string that begins with a byte-order mark has every character escaped.
+        let starts_with_bom = value.starts_with('\u{feff}');
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
+            if starts_with_bom
+                || !is_printable(c)
+                || c == '\u{feff}'
+                || is_break(c)
+                || c == '"'
+                || c == '\\'
+            {
                 self.put('\\');
                 match c {
                     '\0' => self.put('0'),
