@@ -10,6 +10,7 @@
 //! ```
 
 pub mod api;
+pub mod clock;
 pub mod kinds;
 pub mod protobuf;
 pub mod registry;
@@ -41,6 +42,8 @@ pub struct Options {
     pub simulate: bool,
     /// How the simulator behaves (pod readiness delay, resync period).
     pub sim: sim::SimOptions,
+    /// Simulated seconds per real second (timestamps, delays, deadlines, traffic).
+    pub time_scale: f64,
 }
 
 impl Default for Options {
@@ -51,6 +54,7 @@ impl Default for Options {
             faults: api::faults::Faults::default(),
             simulate: false,
             sim: sim::SimOptions::default(),
+            time_scale: 1.0,
         }
     }
 }
@@ -82,7 +86,14 @@ impl Sandbox {
         let listener = tokio::net::TcpListener::bind(opts.listen).await?;
         let addr = listener.local_addr()?;
         let url = format!("http://{addr}");
-        let state = Arc::new(AppState::new(store, registry, url, opts.faults.clone()));
+        let state = Arc::new(AppState::new(
+            store,
+            registry,
+            url,
+            opts.faults.clone(),
+            clock::Clock::new(opts.time_scale),
+            opts.sim.profiles.clone(),
+        ));
         bootstrap(&state)?;
         let simulator = opts
             .simulate

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::hooks::{self, Filter};
 use super::status::{ApiError, ApiResult};
-use super::{AppState, Ctx, as_version, json_response, now};
+use super::{AppState, Ctx, as_version, json_response};
 use crate::registry::ResourceType;
 use crate::store::{Change, EventKind};
 
@@ -135,7 +135,7 @@ fn delete_object(
                 return Ok(Change::Nothing);
             }
             let mut next = (**cur).clone();
-            next["metadata"]["deletionTimestamp"] = json!(now());
+            next["metadata"]["deletionTimestamp"] = json!(state.clock.rfc3339());
             next["metadata"]["deletionGracePeriodSeconds"] = json!(0);
             if !finalizers.is_empty() {
                 next["metadata"]["finalizers"] = json!(finalizers);

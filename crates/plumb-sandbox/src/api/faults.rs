@@ -19,6 +19,12 @@ pub struct Faults {
     /// Seed of the random choices (the same seed and requests give the same faults).
     #[serde(default)]
     pub seed: u64,
+    /// Stop the sandbox's clock: timestamps stand still, simulated delays never end.
+    #[serde(default)]
+    pub frozen_clock: bool,
+    /// End every watch this long after it starts (clients must re-watch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close_watches_after_ms: Option<u64>,
 }
 
 /// Fail a share of matching requests with an HTTP code.
@@ -104,6 +110,7 @@ mod tests {
             }],
             latency_ms: 0,
             seed: 7,
+            ..Faults::default()
         });
         let failed = (0..10_000)
             .filter(|_| f.decide("patch", "Deployment").1.is_some())

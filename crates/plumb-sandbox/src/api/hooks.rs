@@ -113,7 +113,7 @@ pub fn table(ctx: &Ctx, objects: &[Value], rv: &str, next: Option<&str>) -> Valu
         no_headers: false,
     };
     let include = crate::kinds::IncludeObject::from_query(ctx.q("includeObject"));
-    crate::kinds::table(&spec, objects, include, &meta, jiff::Timestamp::now())
+    crate::kinds::table(&spec, objects, include, &meta, ctx.state.clock.now())
 }
 
 /// The status an object starts with (the real server resets status on create).
@@ -179,8 +179,7 @@ pub fn validate(ty: &ResourceType, old: Option<&Value>, obj: &Value) -> ApiResul
 }
 
 /// The status a CRD gets when it is accepted: its names and the Established condition.
-pub fn crd_status(crd: &mut Value) {
-    let ts = super::now();
+pub fn crd_status(crd: &mut Value, ts: &str) {
     let names = crd["spec"]["names"].clone();
     let mut accepted = names.clone();
     if accepted["singular"].is_null()

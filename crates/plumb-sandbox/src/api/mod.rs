@@ -39,12 +39,26 @@ pub struct AppState {
     next_ip: AtomicU32,
     next_node_port: AtomicU32,
     pub faults: faults::FaultState,
+    /// The clock every timestamp and simulated delay reads.
+    pub clock: crate::clock::Clock,
+    /// The simulator's image behaviour profiles.
+    pub profiles: Arc<crate::sim::profiles::Profiles>,
 }
 
 impl AppState {
-    pub fn new(store: Arc<Store>, registry: Registry, url: String, faults: faults::Faults) -> Self {
+    pub fn new(
+        store: Arc<Store>,
+        registry: Registry,
+        url: String,
+        faults: faults::Faults,
+        clock: crate::clock::Clock,
+        profiles: Arc<crate::sim::profiles::Profiles>,
+    ) -> Self {
+        clock.set_frozen(faults.frozen_clock);
         AppState {
+            profiles,
             faults: faults::FaultState::new(faults),
+            clock,
             store,
             registry,
             url,
@@ -251,6 +265,9 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> ApiResult<Response> {
     if path == "/sandbox/faults" {
         return admin_faults(&state, parts.method, body).await;
     }
+    if path == "/sandbox/profiles" {
+        return admin_profiles(&state, parts.method, body).await;
+    }
     let target = path::parse(&path);
     if parts.method == Method::GET {
         let doc = match &target {
@@ -363,9 +380,35 @@ async fn admin_faults(
             .map_err(|_| ApiError::too_large())?;
         let f: faults::Faults = serde_json::from_slice(&bytes)
             .map_err(|e| ApiError::bad_request(format!("fault configuration: {e}")))?;
+        state.clock.set_frozen(f.frozen_clock);
         state.faults.set(f);
     }
     let current = serde_json::to_value(state.faults.get()).map_err(ApiError::internal)?;
+    Ok(json_response(StatusCode::OK, &current))
+}
+
+/// `GET`/`PUT /sandbox/profiles`: read or replace the image behaviour profiles (a YAML
+/// or JSON profile document, as `plumb sandbox --profiles FILE` reads).
+async fn admin_profiles(
+    state: &AppState,
+    method: Method,
+    body: axum::body::Body,
+) -> ApiResult<Response> {
+    use crate::sim::profiles::Profiles;
+    if method == Method::PUT || method == Method::POST {
+        let bytes = axum::body::to_bytes(body, MAX_BODY)
+            .await
+            .map_err(|_| ApiError::too_large())?;
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| ApiError::bad_request("profiles: the body is not UTF-8"))?;
+        let file =
+            Profiles::parse(text, "profiles").map_err(|e| ApiError::bad_request(e.to_string()))?;
+        state
+            .profiles
+            .set(file)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+    }
+    let current = serde_json::to_value(state.profiles.get()).map_err(ApiError::internal)?;
     Ok(json_response(StatusCode::OK, &current))
 }
 
@@ -424,14 +467,6 @@ fn review(ctx: &Ctx) -> ApiResult<Response> {
         json!({"allowed": true, "reason": "the sandbox authorizes every request"})
     };
     Ok(json_response(StatusCode::CREATED, &obj))
-}
-
-/// The current time as the API server writes it (RFC 3339, seconds).
-pub fn now() -> String {
-    jiff::Timestamp::now()
-        .round(jiff::Unit::Second)
-        .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }
 
 /// Sets `apiVersion` to the version the client asked for.

@@ -93,6 +93,17 @@ pub async fn watch(ctx: Ctx) -> ApiResult<Response> {
                 return;
             }
         }
+        // An injected fault may end the watch early (clients must re-watch).
+        let early = ctx
+            .state
+            .faults
+            .get()
+            .close_watches_after_ms
+            .map(Duration::from_millis);
+        let timeout = match (timeout, early) {
+            (Some(t), Some(e)) => Some(t.min(e)),
+            (t, e) => t.or(e),
+        };
         let deadline = timeout.map(|t| tokio::time::Instant::now() + t);
         let mut tick = tokio::time::interval(TICK);
         tick.tick().await;

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::hooks;
 use super::read::scale_of;
 use super::status::{ApiError, ApiResult};
-use super::{AppState, Ctx, as_version, json_response, now};
+use super::{AppState, Ctx, as_version, json_response};
 use crate::registry::ResourceType;
 use crate::store::{Change, Committed, EventKind};
 
@@ -152,7 +152,7 @@ pub fn create_object(
     if ty.namespaced {
         require_namespace(state, namespace)?;
     }
-    let ts = now();
+    let ts = state.clock.rfc3339();
     if let Some(m) = obj["metadata"].as_object_mut() {
         m.remove("resourceVersion");
         m.remove("deletionTimestamp");
@@ -179,7 +179,7 @@ pub fn create_object(
     hooks::defaults(state, ty, None, &mut obj);
     hooks::validate(ty, None, &obj)?;
     if ty.kind == "CustomResourceDefinition" && !ty.custom {
-        hooks::crd_status(&mut obj);
+        hooks::crd_status(&mut obj, &ts);
     }
     if obj["metadata"].get("managedFields").is_none() {
         obj = hooks::track_update(None, &obj, ty, opts.manager, opts.subresource, &ts)?;
@@ -305,7 +305,7 @@ pub fn patch(ctx: &Ctx) -> ApiResult<Response> {
             .get(&ctx.storage_key(), ctx.namespace(), ctx.name())
             .is_some();
         if !exists && ctx.path.subresource.is_none() {
-            let ts = now();
+            let ts = ctx.state.clock.rfc3339();
             let mut obj = hooks::track_apply(None, &config, &ctx.ty, &manager, None, force, &ts)?;
             obj["metadata"]["name"] = json!(ctx.name());
             match create_object(&ctx.state, &ctx.ty, ctx.namespace(), obj, &opts) {
@@ -328,7 +328,7 @@ pub fn patch(ctx: &Ctx) -> ApiResult<Response> {
                 &manager,
                 ctx.path.subresource.as_deref(),
                 force,
-                &now(),
+                &ctx.state.clock.rfc3339(),
             )
         })?;
         return Ok(json_response(StatusCode::OK, &as_version(&obj, &ctx.ty)));
@@ -494,7 +494,14 @@ fn finish_update(
         new["metadata"]["generation"] = json!(g + 1);
     }
     if op == Op::Update {
-        new = hooks::track_update(Some(old), &new, ty, opts.manager, opts.subresource, &now())?;
+        new = hooks::track_update(
+            Some(old),
+            &new,
+            ty,
+            opts.manager,
+            opts.subresource,
+            &state.clock.rfc3339(),
+        )?;
     }
     if new["metadata"]["managedFields"]
         .as_array()

@@ -9,6 +9,7 @@
 mod conditions;
 mod deployment;
 mod kubelet;
+pub mod profiles;
 mod replicaset;
 mod scale;
 mod template;
@@ -36,20 +37,49 @@ const DEPLOYMENTS: &str = "apps/deployments";
 const REPLICASETS: &str = "apps/replicasets";
 const PODS: &str = "/pods";
 
+/// A controller's reconcile function for one object (namespace, name).
+type SyncFn = fn(&Sim, &str, &str) -> Result<(), SimError>;
+
+/// The controllers, in the order a pass runs them: the kubelet first, then the
+/// controllers from the bottom of the ownership chain up, so each sees the writes of
+/// those before it in the same pass.
+const CONTROLLERS: &[(&str, SyncFn)] = &[
+    (PODS, Sim::sync_pod),
+    (REPLICASETS, Sim::sync_replicaset),
+    (DEPLOYMENTS, Sim::sync_deployment),
+];
+
+/// Owner kinds whose controller reconciles when an object they control changes:
+/// (apiVersion, kind, storage key).
+const OWNERS: &[(&str, &str, &str)] = &[
+    ("apps/v1", "ReplicaSet", REPLICASETS),
+    ("apps/v1", "Deployment", DEPLOYMENTS),
+];
+
 /// How the simulator behaves.
 #[derive(Debug, Clone)]
 pub struct SimOptions {
     /// How long a Pod takes from scheduled to running and ready.
     pub pod_ready_delay: Duration,
-    /// How often every object is reconciled regardless of events.
+    /// How often every object is reconciled regardless of events (real time).
     pub resync: Duration,
+    /// How many nodes the cluster has (`sandbox-node`, `sandbox-node-2`, …).
+    pub nodes: usize,
+    /// Image behaviour profiles (crash loops, OOM kills, error rates, readiness delays).
+    pub profiles: Arc<profiles::Profiles>,
+    /// Seed of the simulator's random choices (traffic, errors, latencies).
+    pub seed: u64,
 }
 
 impl Default for SimOptions {
     fn default() -> Self {
+        let ready = Duration::from_secs(1);
         SimOptions {
-            pod_ready_delay: Duration::from_secs(1),
+            pod_ready_delay: ready,
             resync: Duration::from_secs(1),
+            nodes: 1,
+            profiles: Arc::new(profiles::Profiles::empty(ready)),
+            seed: 1,
         }
     }
 }
@@ -153,10 +183,16 @@ impl Sim {
             return;
         };
         let ns = obj["metadata"]["namespace"].as_str().unwrap_or("");
-        let res = match (owner["apiVersion"].as_str(), owner["kind"].as_str()) {
-            (Some("apps/v1"), Some("ReplicaSet")) => REPLICASETS,
-            (Some("apps/v1"), Some("Deployment")) => DEPLOYMENTS,
-            _ => return,
+        let (Some(api_version), Some(kind)) =
+            (owner["apiVersion"].as_str(), owner["kind"].as_str())
+        else {
+            return;
+        };
+        let Some(&(_, _, res)) = OWNERS
+            .iter()
+            .find(|(v, k, _)| *v == api_version && *k == kind)
+        else {
+            return;
         };
         let name = owner["name"].as_str().unwrap_or("");
         dirty.insert((res.into(), ns.into(), name.into()));
@@ -164,29 +200,20 @@ impl Sim {
 
     fn reconcile_all(&self) {
         let mut keys: BTreeSet<Key> = BTreeSet::new();
-        for res in [PODS, REPLICASETS, DEPLOYMENTS] {
+        for (res, _) in CONTROLLERS {
             keys.extend(self.state.store.keys(res));
         }
         self.reconcile(&keys);
     }
 
-    /// Kubelet first, then ReplicaSets, then Deployments: each sees the others' writes.
+    /// One pass over `keys`, controller by controller in [`CONTROLLERS`] order.
     fn reconcile(&self, keys: &BTreeSet<Key>) {
-        for (res, ns, name) in keys {
-            let result = match res.as_str() {
-                PODS => self.sync_pod(ns, name),
-                _ => Ok(()),
-            };
-            log(res, name, result);
-        }
-        for (res, ns, name) in keys {
-            if res == REPLICASETS {
-                log(res, name, self.sync_replicaset(ns, name));
-            }
-        }
-        for (res, ns, name) in keys {
-            if res == DEPLOYMENTS {
-                log(res, name, self.sync_deployment(ns, name));
+        PASS_NOW.with(|c| c.set(Some(self.state.clock.now())));
+        for (controller_res, sync) in CONTROLLERS {
+            for (res, ns, name) in keys {
+                if res == controller_res {
+                    log(res, name, sync(self, ns, name));
+                }
             }
         }
     }
@@ -367,15 +394,28 @@ fn terminating(obj: &Value) -> bool {
         .is_some_and(|t| !t.is_null())
 }
 
-/// The current time as the API server writes it.
-fn now() -> String {
-    crate::api::now()
+thread_local! {
+    /// The simulated time of the reconcile pass running on this thread: a pass is
+    /// synchronous, so every object it writes carries the same timestamp.
+    static PASS_NOW: std::cell::Cell<Option<jiff::Timestamp>> = const { std::cell::Cell::new(None) };
 }
 
-/// Seconds since an RFC 3339 timestamp (0 when it does not parse).
+/// The current pass's time (the wall clock outside a pass, as in unit tests).
+fn pass_now() -> jiff::Timestamp {
+    PASS_NOW
+        .with(|c| c.get())
+        .unwrap_or_else(jiff::Timestamp::now)
+}
+
+/// The current time as the API server writes it.
+fn now() -> String {
+    crate::clock::format_ts(pass_now())
+}
+
+/// Simulated seconds since an RFC 3339 timestamp (0 when it does not parse).
 fn age_secs(ts: Option<&str>) -> i64 {
     ts.and_then(|t| t.parse::<jiff::Timestamp>().ok())
-        .map(|t| jiff::Timestamp::now().as_second() - t.as_second())
+        .map(|t| pass_now().as_second() - t.as_second())
         .unwrap_or(0)
 }
 
