@@ -68,7 +68,7 @@ pub struct Options {
 /// Builds the kustomization at `path` and returns what `kubectl kustomize` prints.
 pub fn build(path: &Path, opts: &Options) -> Result<String, Error> {
     let resources = build_resources(path, opts)?;
-    output::render(&resources)
+    output::render(resources)
 }
 
 /// Builds the kustomization at `path` into its final objects.
@@ -83,7 +83,7 @@ pub(crate) fn build_edited(
     edit: &mut dyn FnMut(&mut yaml::Mapping) -> Result<(), Error>,
 ) -> Result<String, Error> {
     let resources = build_resources_edited(path, opts, edit)?;
-    output::render(&resources)
+    output::render(resources)
 }
 
 fn build_resources_edited(
@@ -173,5 +173,5 @@ pub fn render_plain_dir(dir: &Path) -> Result<String, Error> {
             target::append_unique(&mut all, r).map_err(|e| e.in_file(&f))?;
         }
     }
-    output::render(&all)
+    output::render(all)
 }

@@ -4,66 +4,65 @@
 use crate::error::{Error, Result, bail};
 use crate::kustomization::Kustomization;
 use crate::resource::Resource;
-use crate::yaml::{Mapping, Node, to_yaml};
+use crate::yaml::{Mapping, Node, write_yaml};
 
 /// The label value `kubectl kustomize` (kustomize v5.5 built into kubectl, which reports
 /// its version as `(devel)`) writes for `buildMetadata: [managedByLabel]`.
 pub const MANAGED_BY: &str = "kustomize-(devel)";
 
-/// Prints all objects.
-pub fn render(res: &[Resource]) -> Result<String> {
-    let mut out = String::new();
-    for (i, r) in res.iter().enumerate() {
+/// Prints all objects (their annotations are normalised in place first).
+pub fn render(mut res: Vec<Resource>) -> Result<String> {
+    let mut out = String::with_capacity(res.len() * 512);
+    for (i, r) in res.iter_mut().enumerate() {
         if i > 0 {
             out.push_str("---\n");
         }
-        let node = normalized(r);
-        if let Some(path) = control_char_path(&node, &mut Vec::new()) {
+        normalize(&mut r.node);
+        if has_refused(&r.node)
+            && let Some(path) = control_char_path(&r.node, &mut Vec::new())
+        {
             bail!(
                 "{}: {path}: yaml: control characters are not allowed",
                 r.id().display()
             );
         }
-        let text = to_yaml(&node).map_err(|e| Error::msg(format!("{}: {e}", r.id().display())))?;
-        out.push_str(&text);
+        write_yaml(&mut out, &r.node)
+            .map_err(|e| Error::msg(format!("{}: {e}", r.id().display())))?;
     }
     Ok(out)
 }
 
 /// kustomize rewrites `metadata.annotations` on its way out: values become strings
 /// (their source text) and an empty map disappears.
-fn normalized(r: &Resource) -> Node {
-    let mut node = r.node.clone();
-    if let Some(meta) = node
+fn normalize(node: &mut Node) {
+    let Some(meta) = node
         .as_map_mut()
         .and_then(|m| m.get_mut("metadata"))
         .and_then(Node::as_map_mut)
-        && let Some(ann) = meta.get("annotations")
-    {
-        match ann {
-            Node::Map(m) if m.is_empty() => {
-                meta.remove("annotations");
+    else {
+        return;
+    };
+    let remove = match meta.get_mut("annotations") {
+        None => false,
+        Some(Node::Map(m)) if m.is_empty() => true,
+        Some(Node::Map(m)) => {
+            let mut fixed = Mapping::new();
+            for (k, v) in std::mem::take(&mut m.entries) {
+                let text = match v {
+                    Node::Scalar(s) => s.value,
+                    _ => String::new(),
+                };
+                fixed.insert(k, Node::string(text));
             }
-            Node::Map(m) => {
-                let mut fixed = Mapping::new();
-                for (k, v) in m.iter() {
-                    let text = match v {
-                        Node::Scalar(s) => s.value.clone(),
-                        other => other.as_str().unwrap_or_default().to_string(),
-                    };
-                    fixed.insert(k.clone(), Node::string(text));
-                }
-                meta.insert("annotations", Node::Map(fixed));
-            }
-            n if n.is_null() => {
-                meta.remove("annotations");
-            }
-            _ => {}
+            *m = fixed;
+            false
         }
+        Some(n) => n.is_null(),
+    };
+    if remove {
+        meta.remove("annotations");
     }
-    node
 }
-
 /// Applies `buildMetadata` options.
 pub fn build_metadata(res: &mut [Resource], k: &Kustomization) -> Result<()> {
     for opt in k.strings("buildMetadata")? {
@@ -109,6 +108,19 @@ pub fn build_metadata(res: &mut [Resource], k: &Kustomization) -> Result<()> {
 /// Characters go-yaml's reader refuses once `encoding/json` has written them unescaped.
 fn is_refused(c: char) -> bool {
     matches!(c as u32, 0x7F..=0x84 | 0x86..=0x9F | 0xFFFE | 0xFFFF)
+}
+
+/// Whether any key or scalar holds a character [`is_refused`] (a fast scan first: all
+/// of them are encoded with bytes from 0x7F up).
+fn has_refused(n: &Node) -> bool {
+    fn text(s: &str) -> bool {
+        s.bytes().any(|b| b >= 0x7F) && s.chars().any(is_refused)
+    }
+    match n {
+        Node::Scalar(s) => text(&s.value),
+        Node::Seq(items) => items.iter().any(has_refused),
+        Node::Map(m) => m.iter().any(|(k, v)| text(k) || has_refused(v)),
+    }
 }
 
 fn control_char_path(n: &Node, path: &mut Vec<String>) -> Option<String> {

@@ -2,7 +2,8 @@
 //! 2-space indent and an 80-column fold): block style, sequences in mappings at the
 //! key's column, empty collections in flow style, long scalars folded at spaces.
 
-use super::value::{Out, v2_needs_quotes};
+use super::node::Node;
+use super::value::{Out, Unsupported, key_order, scalar_out, v2_needs_quotes};
 
 const BEST_WIDTH: usize = 80;
 const BEST_INDENT: isize = 2;
@@ -29,6 +30,25 @@ pub fn emit_document(out: &mut String, v: &Out<'_>) {
     if e.column != 0 {
         e.put_break();
     }
+}
+
+/// Appends one node as a document, printed as [`super::value::to_out`] would make it
+/// print, without building the intermediate value. On error `out` holds a partial
+/// document, and the error may not be the one `to_out` reports first.
+pub fn emit_node_document(out: &mut String, n: &Node) -> Result<(), Unsupported> {
+    let mut e = Emitter {
+        out,
+        column: 0,
+        whitespace: true,
+        indention: true,
+        indent: -1,
+        indents: Vec::new(),
+    };
+    e.yaml_node(n, false, false)?;
+    if e.column != 0 {
+        e.put_break();
+    }
+    Ok(())
 }
 
 struct Emitter<'a> {
@@ -94,19 +114,7 @@ impl Emitter<'_> {
             Out::Map(entries) => {
                 self.increase_indent(false, false);
                 for (k, val) in entries {
-                    self.write_indent();
-                    let key_multiline = k.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']);
-                    if k.chars().count() <= 128 && !key_multiline {
-                        self.string(k, true);
-                        self.write_indicator(":", false, false, false);
-                    } else {
-                        self.write_indicator("?", true, false, true);
-                        self.indents.push(self.indent);
-                        self.string(k, false);
-                        self.pop_indent();
-                        self.write_indent();
-                        self.write_indicator(":", true, false, true);
-                    }
+                    self.key(k);
                     self.node(val, true, false);
                 }
                 self.pop_indent();
@@ -127,6 +135,65 @@ impl Emitter<'_> {
             Out::Int(i) => self.scalar(i, Style::Plain, simple_key),
             Out::Float(f) => self.scalar(&format_float_g(*f), Style::Plain, simple_key),
             Out::Str(s) => self.string(s, simple_key),
+        }
+    }
+
+    /// [`Emitter::node`] for the [`Out`] value `n` converts to.
+    fn yaml_node(
+        &mut self,
+        n: &Node,
+        mapping_context: bool,
+        simple_key: bool,
+    ) -> Result<(), Unsupported> {
+        match n {
+            Node::Scalar(s) => {
+                let v = scalar_out(s)?;
+                self.node(&v, mapping_context, simple_key);
+            }
+            Node::Seq(items) if items.is_empty() => self.flow_empty("[", "]"),
+            Node::Seq(items) => {
+                self.increase_indent(false, mapping_context && !self.indention);
+                for item in items {
+                    self.write_indent();
+                    self.write_indicator("-", true, false, true);
+                    self.yaml_node(item, false, false)?;
+                }
+                self.pop_indent();
+            }
+            Node::Map(m) => {
+                super::value::check_keys(m)?;
+                let mut entries: Vec<&(String, Node)> =
+                    m.entries.iter().filter(|(k, _)| k != "<<").collect();
+                if entries.is_empty() {
+                    self.flow_empty("{", "}");
+                    return Ok(());
+                }
+                entries.sort_by(|a, b| key_order(&a.0, &b.0));
+                self.increase_indent(false, false);
+                for (k, val) in entries {
+                    self.key(k);
+                    self.yaml_node(val, true, false)?;
+                }
+                self.pop_indent();
+            }
+        }
+        Ok(())
+    }
+
+    /// A mapping key and its `:` indicator.
+    fn key(&mut self, k: &str) {
+        self.write_indent();
+        let key_multiline = k.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']);
+        if k.chars().count() <= 128 && !key_multiline {
+            self.string(k, true);
+            self.write_indicator(":", false, false, false);
+        } else {
+            self.write_indicator("?", true, false, true);
+            self.indents.push(self.indent);
+            self.string(k, false);
+            self.pop_indent();
+            self.write_indent();
+            self.write_indicator(":", true, false, true);
         }
     }
 

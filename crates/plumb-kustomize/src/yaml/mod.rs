@@ -11,8 +11,20 @@ pub use parse::{ParseError, parse_documents, parse_one, parse_one_lenient};
 
 /// Prints a node as one YAML document the way `kustomize build` prints a resource.
 pub fn to_yaml(node: &Node) -> Result<String, value::Unsupported> {
-    let out = value::to_out(node)?;
     let mut s = String::new();
-    emit::emit_document(&mut s, &out);
+    write_yaml(&mut s, node)?;
     Ok(s)
+}
+
+/// [`to_yaml`] appending to `out`; on error `out` is left as it was.
+pub fn write_yaml(out: &mut String, node: &Node) -> Result<(), value::Unsupported> {
+    let start = out.len();
+    if emit::emit_node_document(out, node).is_ok() {
+        return Ok(());
+    }
+    out.truncate(start);
+    // The error `to_out` meets first (in document order, not print order).
+    let v = value::to_out(node)?;
+    emit::emit_document(out, &v);
+    Ok(())
 }

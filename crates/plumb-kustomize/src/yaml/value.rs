@@ -32,15 +32,7 @@ pub fn to_out(node: &Node) -> Result<Out<'_>, Unsupported> {
         Node::Scalar(s) => scalar(s)?,
         Node::Seq(items) => Out::Seq(items.iter().map(to_out).collect::<Result<_, _>>()?),
         Node::Map(m) => {
-            if let Some(k) = m
-                .typed_keys
-                .iter()
-                .find(|k| m.contains(k) && resolve_plain(k, false) != Resolved::Str)
-            {
-                return Err(Unsupported(format!(
-                    "key {k:?} is not a string: json: unsupported type: map[interface {{}}]interface {{}}"
-                )));
-            }
+            check_keys(m)?;
             let mut entries: Vec<(&str, Out<'_>)> = m
                 .entries
                 .iter()
@@ -51,6 +43,23 @@ pub fn to_out(node: &Node) -> Result<Out<'_>, Unsupported> {
             Out::Map(entries)
         }
     })
+}
+
+/// A mapping whose keys `encoding/json` cannot write (plain `true`, `1`, `null`…).
+pub fn check_keys(m: &super::node::Mapping) -> Result<(), Unsupported> {
+    if m.typed_keys.is_empty() {
+        return Ok(());
+    }
+    if let Some(k) = m
+        .typed_keys
+        .iter()
+        .find(|k| m.contains(k) && resolve_plain(k, false) != Resolved::Str)
+    {
+        return Err(Unsupported(format!(
+            "key {k:?} is not a string: json: unsupported type: map[interface {{}}]interface {{}}"
+        )));
+    }
+    Ok(())
 }
 
 /// Decoded value of a scalar as go-yaml v3 resolves it.
@@ -132,6 +141,11 @@ pub fn resolve_plain(v: &str, v1_1: bool) -> Resolved {
         }
         _ => Resolved::Str,
     }
+}
+
+/// The printed form of a scalar.
+pub fn scalar_out(s: &Scalar) -> Result<Out<'_>, Unsupported> {
+    scalar(s)
 }
 
 fn scalar(s: &Scalar) -> Result<Out<'_>, Unsupported> {
@@ -375,15 +389,40 @@ pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 fn key_less(a: &str, b: &str) -> bool {
+    // Keys are nearly always ASCII: compare bytes as chars without collecting.
+    if a.is_ascii() && b.is_ascii() {
+        return key_less_chars(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    key_less_chars(&ar, &br)
+}
+
+/// A character of a key: a `char`, or an ASCII byte read as one.
+trait KeyChar: Copy + PartialEq + PartialOrd {
+    fn ch(self) -> char;
+}
+
+impl KeyChar for char {
+    fn ch(self) -> char {
+        self
+    }
+}
+
+impl KeyChar for u8 {
+    fn ch(self) -> char {
+        self as char
+    }
+}
+
+fn key_less_chars<C: KeyChar>(ar: &[C], br: &[C]) -> bool {
     let n = ar.len().min(br.len());
     for i in 0..n {
         if ar[i] == br[i] {
             continue;
         }
-        let al = ar[i].is_alphabetic();
-        let bl = br[i].is_alphabetic();
+        let al = ar[i].ch().is_alphabetic();
+        let bl = br[i].ch().is_alphabetic();
         if al && bl {
             return ar[i] < br[i];
         }
@@ -391,11 +430,11 @@ fn key_less(a: &str, b: &str) -> bool {
             return bl;
         }
         let (mut an, mut bn): (i64, i64) = (0, 0);
-        if ar[i] == '0' || br[i] == '0' {
+        if ar[i].ch() == '0' || br[i].ch() == '0' {
             let mut j = i;
-            while j > 0 && ar[j - 1].is_ascii_digit() {
+            while j > 0 && ar[j - 1].ch().is_ascii_digit() {
                 j -= 1;
-                if ar[j] != '0' {
+                if ar[j].ch() != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -403,13 +442,17 @@ fn key_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(ar[ai] as i64 - '0' as i64);
+        while ai < ar.len() && ar[ai].ch().is_ascii_digit() {
+            an = an
+                .wrapping_mul(10)
+                .wrapping_add(ar[ai].ch() as i64 - '0' as i64);
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(br[bi] as i64 - '0' as i64);
+        while bi < br.len() && br[bi].ch().is_ascii_digit() {
+            bn = bn
+                .wrapping_mul(10)
+                .wrapping_add(br[bi].ch() as i64 - '0' as i64);
             bi += 1;
         }
         if an != bn {
