@@ -26,6 +26,8 @@ struct DeleteOptions {
     precondition_uid: Option<String>,
     precondition_rv: Option<String>,
     dry_run: bool,
+    /// `gracePeriodSeconds` (body or query): how long a Pod may take to shut down.
+    grace: Option<i64>,
 }
 
 fn options(ctx: &Ctx) -> ApiResult<DeleteOptions> {
@@ -62,6 +64,9 @@ fn options(ctx: &Ctx) -> ApiResult<DeleteOptions> {
             .as_str()
             .map(str::to_string),
         dry_run,
+        grace: body["gracePeriodSeconds"]
+            .as_i64()
+            .or_else(|| ctx.q("gracePeriodSeconds").and_then(|g| g.parse().ok())),
     })
 }
 
@@ -123,7 +128,10 @@ fn delete_object(
             {
                 finalizers.push(json!("orphan"));
             }
-            let graceful = !finalizers.is_empty() || is_namespace;
+            // A Pod running on a node shuts down gracefully (the kubelet removes it once its
+            // containers stop); unscheduled and finished Pods go at once.
+            let pod_grace = pod_grace_period(state, ty, cur, opts.grace);
+            let graceful = !finalizers.is_empty() || is_namespace || pod_grace > 0;
             if opts.dry_run {
                 dry = Some((**cur).clone());
                 return Ok(Change::Nothing);
@@ -131,12 +139,24 @@ fn delete_object(
             if !graceful {
                 return Ok(Change::Delete);
             }
-            if meta.get("deletionTimestamp").is_some_and(|t| !t.is_null()) {
+            let marked = meta.get("deletionTimestamp").is_some_and(|t| !t.is_null());
+            let shorter = meta["deletionGracePeriodSeconds"]
+                .as_i64()
+                .is_some_and(|g| pod_grace < g);
+            if marked && !shorter {
                 return Ok(Change::Nothing);
             }
+            if marked && pod_grace == 0 && finalizers.is_empty() {
+                return Ok(Change::Delete);
+            }
             let mut next = (**cur).clone();
-            next["metadata"]["deletionTimestamp"] = json!(state.clock.rfc3339());
-            next["metadata"]["deletionGracePeriodSeconds"] = json!(0);
+            let at = state
+                .clock
+                .now()
+                .checked_add(jiff::SignedDuration::from_secs(pod_grace))
+                .unwrap_or_else(|_| state.clock.now());
+            next["metadata"]["deletionTimestamp"] = json!(crate::clock::format_ts(at));
+            next["metadata"]["deletionGracePeriodSeconds"] = json!(pod_grace);
             if !finalizers.is_empty() {
                 next["metadata"]["finalizers"] = json!(finalizers);
             }
@@ -160,6 +180,29 @@ fn delete_object(
         tokio::spawn(async move { finish_graceful(&state, &ty, &marked).await });
     }
     Ok(obj)
+}
+
+/// The grace period a Pod's deletion waits for: 0 unless a kubelet runs the Pod (it is
+/// bound to a node and the simulator's kubelets are on) and it has not finished.
+fn pod_grace_period(state: &AppState, ty: &ResourceType, pod: &Value, asked: Option<i64>) -> i64 {
+    let is_pod = ty.group.is_empty() && ty.plural == "pods";
+    if !(is_pod && state.kubelets.load(std::sync::atomic::Ordering::Relaxed)) {
+        return 0;
+    }
+    let bound = pod["spec"]["nodeName"]
+        .as_str()
+        .is_some_and(|n| !n.is_empty());
+    let finished = matches!(
+        pod["status"]["phase"].as_str(),
+        Some("Succeeded" | "Failed")
+    );
+    if !bound || finished {
+        return 0;
+    }
+    asked
+        .or_else(|| pod["spec"]["terminationGracePeriodSeconds"].as_i64())
+        .unwrap_or(30)
+        .max(0)
 }
 
 /// Completes a deletion that waits on the server's own finalizers.
@@ -282,6 +325,7 @@ fn delete_dependents(state: &Arc<AppState>, uid: &str, propagation: Propagation)
             precondition_uid: None,
             precondition_rv: None,
             dry_run: false,
+            grace: None,
         };
         let _ = delete_object(state, &ty, &ns, &name, &opts);
     }

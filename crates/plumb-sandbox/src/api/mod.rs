@@ -43,6 +43,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// The simulator's image behaviour profiles.
     pub profiles: Arc<crate::sim::profiles::Profiles>,
+    /// Whether the simulator's kubelets run Pods (and so finish graceful deletions).
+    pub kubelets: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
     ) -> Self {
         clock.set_frozen(faults.frozen_clock);
         AppState {
+            kubelets: std::sync::atomic::AtomicBool::new(false),
             profiles,
             faults: faults::FaultState::new(faults),
             clock,

@@ -1,5 +1,5 @@
 //! The workload simulator: plays kube-controller-manager (Deployment and ReplicaSet
-//! controllers) and a kubelet on one node (`sandbox-node`) against the sandbox's own
+//! controllers) and the kubelets of its nodes (`sandbox-node`, …) against the sandbox's own
 //! store. Every write goes through the store, so watches see it.
 //!
 //! The simulator is event-driven: it subscribes to the store's events and reconciles
@@ -8,6 +8,7 @@
 
 mod conditions;
 mod deployment;
+mod endpoints;
 mod kubelet;
 pub mod profiles;
 mod replicaset;
@@ -47,6 +48,8 @@ const CONTROLLERS: &[(&str, SyncFn)] = &[
     (PODS, Sim::sync_pod),
     (REPLICASETS, Sim::sync_replicaset),
     (DEPLOYMENTS, Sim::sync_deployment),
+    // Last: Endpoints list the pods as the passes before left them.
+    (endpoints::SERVICES, Sim::sync_service),
 ];
 
 /// Owner kinds whose controller reconciles when an object they control changes:
@@ -108,8 +111,11 @@ struct Sim {
     /// Pods whose readiness timer fired (sent by per-pod sleeps).
     timers: mpsc::UnboundedSender<Key>,
     next_pod_ip: std::sync::atomic::AtomicU32,
-    /// When each bound Pod (by uid) becomes ready.
-    ready_at: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
+    /// The next node a Pod without constraints is bound to (round robin).
+    next_node: std::sync::atomic::AtomicUsize,
+    /// The next simulated time each Pod (by uid) changes on its own (ready, crash,
+    /// restart, shutdown), with a timer armed for it.
+    wakeups: std::sync::Mutex<std::collections::HashMap<String, jiff::Timestamp>>,
 }
 
 /// Starts the simulator on `state`; it runs until the task is aborted.
@@ -126,10 +132,14 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
         opts,
         timers: tx,
         next_pod_ip: std::sync::atomic::AtomicU32::new(10),
-        ready_at: std::sync::Mutex::default(),
+        next_node: std::sync::atomic::AtomicUsize::new(0),
+        wakeups: std::sync::Mutex::default(),
     };
-    if let Err(e) = sim.register_node() {
-        tracing::warn!(error = %e, "the simulated node is not registered");
+    sim.state
+        .kubelets
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Err(e) = sim.register_nodes() {
+        tracing::warn!(error = %e, "the simulated nodes are not registered");
     }
     // Any resource's watch receives every event; the backlog is not needed: the first
     // tick reconciles everything.
@@ -148,7 +158,7 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
             _ = tick.tick() => everything = true,
             Some(key) = timers.recv() => { dirty.insert(key); }
             ev = events.recv() => match ev {
-                Ok(ev) => { dirty.insert(ev.key.clone()); sim.note_owner(&ev.object, &mut dirty); }
+                Ok(ev) => { dirty.insert(ev.key.clone()); sim.note_owner(&ev.object, &mut dirty); sim.note_services(&ev.key, &mut dirty); }
                 Err(broadcast::error::RecvError::Lagged(_)) => everything = true,
                 Err(broadcast::error::RecvError::Closed) => return,
             },
@@ -159,6 +169,7 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
                 Ok(ev) => {
                     dirty.insert(ev.key.clone());
                     sim.note_owner(&ev.object, &mut dirty);
+                    sim.note_services(&ev.key, &mut dirty);
                 }
                 Err(broadcast::error::TryRecvError::Lagged(_)) => everything = true,
                 Err(_) => break,
@@ -198,7 +209,23 @@ impl Sim {
         dirty.insert((res.into(), ns.into(), name.into()));
     }
 
+    /// Marks the Services of a changed Pod's namespace (their Endpoints may change).
+    fn note_services(&self, key: &Key, dirty: &mut BTreeSet<Key>) {
+        if key.0 != PODS {
+            return;
+        }
+        let (services, _) = self.state.store.list(endpoints::SERVICES, Some(&key.1));
+        for svc in services {
+            if let Some(name) = svc["metadata"]["name"].as_str() {
+                dirty.insert((endpoints::SERVICES.into(), key.1.clone(), name.into()));
+            }
+        }
+    }
+
     fn reconcile_all(&self) {
+        if let Err(e) = self.state.profiles.reload_if_changed() {
+            tracing::warn!(error = %e, "the profile file is not reloaded; the previous profiles stay");
+        }
         let mut keys: BTreeSet<Key> = BTreeSet::new();
         for (res, _) in CONTROLLERS {
             keys.extend(self.state.store.keys(res));

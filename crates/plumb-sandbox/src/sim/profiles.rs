@@ -41,6 +41,10 @@ pub struct ProfileSpec {
     /// How long from scheduling to ready (`30s`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_after: Option<String>,
+    /// How long the container takes to exit after SIGTERM (`1s` by default; the Pod's
+    /// grace period caps it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shutdown_after: Option<String>,
 }
 
 /// A profile file: `profiles:` mapping image patterns to behaviours.
@@ -59,6 +63,7 @@ pub struct Behaviour {
     pub crash_loop: bool,
     pub oom_kill: bool,
     pub ready_after: Duration,
+    pub shutdown_after: Duration,
 }
 
 /// A profile file that does not parse or holds an invalid value.
@@ -72,6 +77,7 @@ pub struct ProfileError {
 /// Defaults of a healthy image.
 pub const DEFAULT_ERROR_RATE: f64 = 0.001;
 pub const DEFAULT_LATENCY: Duration = Duration::from_millis(20);
+pub const DEFAULT_SHUTDOWN: Duration = Duration::from_secs(1);
 
 struct Compiled {
     file: ProfileFile,
@@ -86,6 +92,7 @@ struct ProfileSpecParsed {
     crash_loop: Option<bool>,
     oom_kill: Option<bool>,
     ready_after: Option<Duration>,
+    shutdown_after: Option<Duration>,
 }
 
 /// The live profiles, replaceable at runtime, optionally backed by a file that is
@@ -187,6 +194,7 @@ impl Profiles {
             crash_loop: false,
             oom_kill: false,
             ready_after: self.default_ready_after,
+            shutdown_after: DEFAULT_SHUTDOWN,
         };
         if let Some((_, p)) = inner
             .rules
@@ -198,6 +206,7 @@ impl Profiles {
             b.crash_loop = p.crash_loop.unwrap_or(false);
             b.oom_kill = p.oom_kill.unwrap_or(false);
             b.ready_after = p.ready_after.unwrap_or(b.ready_after);
+            b.shutdown_after = p.shutdown_after.unwrap_or(b.shutdown_after);
         }
         b
     }
@@ -216,6 +225,7 @@ impl Profiles {
                     crash_loop: o.crash_loop || b.crash_loop,
                     oom_kill: o.oom_kill || b.oom_kill,
                     ready_after: o.ready_after.max(b.ready_after),
+                    shutdown_after: o.shutdown_after.max(b.shutdown_after),
                 },
             });
         }
@@ -259,6 +269,7 @@ fn compile(file: ProfileFile, source_name: &str) -> Result<Compiled, ProfileErro
                 crash_loop: spec.crash_loop,
                 oom_kill: spec.oom_kill,
                 ready_after: dur("readyAfter", &spec.ready_after)?,
+                shutdown_after: dur("shutdownAfter", &spec.shutdown_after)?,
             },
         ));
     }
