@@ -22,10 +22,35 @@ pub struct SandboxArgs {
     /// seed); also settable at runtime with PUT /sandbox/faults
     #[arg(long)]
     pub faults: Option<PathBuf>,
-    /// Run the workload simulator: Deployments get ReplicaSets, ReplicaSets get Pods,
-    /// and Pods become Running and Ready
-    #[arg(long)]
+    /// Serve the API only: no controllers, no kubelets (Deployments get no Pods)
+    #[arg(long, conflicts_with = "simulate")]
+    pub no_simulate: bool,
+    /// Run the workload simulator (the default; kept for compatibility)
+    #[arg(long, hide = true)]
     pub simulate: bool,
+    /// Image behaviour profiles (YAML: `profiles: {"myapp:v9": {crashLoop: true}}`),
+    /// reloaded when the file changes; also settable with PUT /sandbox/profiles
+    #[arg(long)]
+    pub profiles: Option<PathBuf>,
+    /// Simulated seconds per real second (delays, back-offs, deadlines, traffic)
+    #[arg(long, default_value_t = 1.0, value_parser = positive_f64)]
+    pub time_scale: f64,
+    /// Seed of the simulator's random choices (reproducible traffic and errors)
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of simulated nodes (DaemonSets run one Pod on each)
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub nodes: u16,
+    /// How long a Pod of an image without a profile takes to become ready (Go duration)
+    #[arg(long, default_value = "1s", value_parser = |s: &str| plumb_model::duration::parse(s).map_err(|e| e.to_string()))]
+    pub pod_ready_delay: std::time::Duration,
+}
+
+fn positive_f64(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(f) if f.is_finite() && f > 0.0 => Ok(f),
+        _ => Err(format!("{s:?} is not a positive number")),
+    }
 }
 
 pub fn run(args: SandboxArgs) -> anyhow::Result<ExitCode> {
@@ -48,11 +73,24 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
         }
         None => Default::default(),
     };
+    let ready = args.pod_ready_delay;
+    let profiles = match &args.profiles {
+        Some(path) => plumb_sandbox::sim::profiles::Profiles::from_path(path, ready)?,
+        None => plumb_sandbox::sim::profiles::Profiles::empty(ready),
+    };
     let opts = plumb_sandbox::Options {
         listen: args.listen,
         state: args.state.clone(),
         faults,
-        simulate: args.simulate,
+        simulate: !args.no_simulate,
+        time_scale: args.time_scale,
+        sim: plumb_sandbox::sim::SimOptions {
+            pod_ready_delay: ready,
+            nodes: usize::from(args.nodes),
+            profiles: std::sync::Arc::new(profiles),
+            seed: args.seed,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let sandbox = plumb_sandbox::Sandbox::start(opts)

@@ -11,6 +11,11 @@ use std::time::Duration;
 
 /// Starts `plumb sandbox` and returns the child and the URL from its ready line.
 fn start(dir: &Path, state: Option<&Path>) -> (Child, String) {
+    start_with(dir, state, &[])
+}
+
+/// Starts `plumb sandbox` with extra arguments.
+fn start_with(dir: &Path, state: Option<&Path>, extra: &[&str]) -> (Child, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_plumb"));
     cmd.arg("sandbox")
         .arg("--listen")
@@ -22,6 +27,7 @@ fn start(dir: &Path, state: Option<&Path>) -> (Child, String) {
     if let Some(s) = state {
         cmd.arg("--state").arg(s);
     }
+    cmd.args(extra);
     let mut child = cmd.spawn().expect("plumb starts");
     let stdout = child.stdout.take().expect("piped stdout");
     let mut line = String::new();
@@ -184,4 +190,108 @@ fn every_acknowledged_write_survives_kill_dash_nine() {
     );
     child.kill().expect("kill");
     child.wait().expect("reaped");
+}
+
+fn kubectl(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("kubectl")
+        .args(args)
+        .env("KUBECONFIG", dir.join("kubeconfig"))
+        .env("HOME", dir)
+        .output()
+        .expect("kubectl runs");
+    assert!(
+        out.status.success(),
+        "kubectl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_simulator_runs_by_default_with_profiles_nodes_and_a_time_scale() {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let profiles = dir.path().join("profiles.yaml");
+    std::fs::write(&profiles, "profiles:\n  \"myapp:v9\": {crashLoop: true}\n").unwrap();
+    let (mut child, _url) = start_with(
+        dir.path(),
+        None,
+        &[
+            "--profiles",
+            profiles.to_str().unwrap(),
+            "--time-scale",
+            "10",
+            "--nodes",
+            "2",
+            "--pod-ready-delay",
+            "200ms",
+        ],
+    );
+    let nodes = kubectl(dir.path(), &["get", "nodes", "--no-headers"]);
+    assert_eq!(
+        nodes.lines().filter(|l| l.contains(" Ready ")).count(),
+        2,
+        "{nodes}"
+    );
+    kubectl(
+        dir.path(),
+        &[
+            "create",
+            "deployment",
+            "ok",
+            "--image=nginx",
+            "--replicas=2",
+        ],
+    );
+    kubectl(
+        dir.path(),
+        &["create", "deployment", "bad", "--image=myapp:v9"],
+    );
+    kubectl(
+        dir.path(),
+        &["rollout", "status", "deployment/ok", "--timeout=60s"],
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let pods = kubectl(
+            dir.path(),
+            &["get", "pods", "-l", "app=bad", "--no-headers"],
+        );
+        if pods.contains("CrashLoopBackOff") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no CrashLoopBackOff: {pods}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // The profile file is reloaded when it changes: the image is fixed.
+    std::fs::write(&profiles, "profiles: {}\n").unwrap();
+    let f = std::fs::File::options()
+        .write(true)
+        .open(&profiles)
+        .unwrap();
+    f.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
+        .unwrap();
+    kubectl(
+        dir.path(),
+        &["rollout", "status", "deployment/bad", "--timeout=90s"],
+    );
+    // SIGTERM: a clean stop.
+    let _ = Command::new("kill").arg(child.id().to_string()).status();
+    assert!(child.wait().expect("exit status").success());
+}
+
+#[test]
+fn a_bad_time_scale_is_refused_naming_the_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_plumb"))
+        .args(["sandbox", "--time-scale", "0"])
+        .output()
+        .expect("plumb runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--time-scale") && err.contains("not a positive number"),
+        "{err}"
+    );
 }
