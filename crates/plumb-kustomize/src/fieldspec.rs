@@ -2,7 +2,7 @@
 //! defaults are kustomize's built-in tables; `configurations:` files add to them.
 
 use crate::error::{Result, bail};
-use crate::resource::Gvk;
+use crate::resource::{Gvk, GvkRef};
 use crate::yaml::{Node, parse_one};
 
 /// One place a transformer acts on.
@@ -252,14 +252,30 @@ fn add_unique(into: &mut Vec<FieldSpec>, specs: Vec<FieldSpec>) {
     }
 }
 
+/// A spec that applies to an object, with `create` merged over specs of the same path.
+#[derive(Debug, Clone, Copy)]
+pub struct Applicable<'a> {
+    pub spec: &'a FieldSpec,
+    pub create: bool,
+}
+
+impl<'a> Applicable<'a> {
+    pub fn segments(&self) -> &'a [String] {
+        &self.spec.segments
+    }
+}
+
 /// The specs that apply to an object of `gvk`, one per path (kustomize merges specs
 /// with the same path; `create` wins if any asks for it).
-pub fn specs_for(specs: &[FieldSpec], gvk: &Gvk) -> Vec<FieldSpec> {
-    let mut out: Vec<FieldSpec> = Vec::new();
+pub fn specs_for<'a>(specs: &'a [FieldSpec], gvk: GvkRef<'_>) -> Vec<Applicable<'a>> {
+    let mut out: Vec<Applicable<'a>> = Vec::new();
     for s in specs.iter().filter(|s| gvk.selected_by(&s.gvk)) {
-        match out.iter_mut().find(|o| o.path == s.path) {
+        match out.iter_mut().find(|o| o.spec.path == s.path) {
             Some(o) => o.create |= s.create,
-            None => out.push(s.clone()),
+            None => out.push(Applicable {
+                spec: s,
+                create: s.create,
+            }),
         }
     }
     out

@@ -12,16 +12,24 @@ pub struct Gvk {
     pub kind: String,
 }
 
-impl Gvk {
-    pub fn from_api_version(api_version: &str, kind: &str) -> Gvk {
+/// A [`Gvk`] borrowed from an object (no allocation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct GvkRef<'a> {
+    pub group: &'a str,
+    pub version: &'a str,
+    pub kind: &'a str,
+}
+
+impl<'a> GvkRef<'a> {
+    pub fn from_api_version(api_version: &'a str, kind: &'a str) -> GvkRef<'a> {
         let (group, version) = match api_version.rsplit_once('/') {
-            Some((g, v)) => (g.to_string(), v.to_string()),
-            None => (String::new(), api_version.to_string()),
+            Some((g, v)) => (g, v),
+            None => ("", api_version),
         };
-        Gvk {
+        GvkRef {
             group,
             version,
-            kind: kind.to_string(),
+            kind,
         }
     }
 
@@ -32,42 +40,74 @@ impl Gvk {
             && (sel.kind.is_empty() || sel.kind == self.kind)
     }
 
-    /// Whether objects of this kind live outside namespaces.
-    pub fn cluster_scoped(&self) -> bool {
-        // The built-in cluster-scoped kinds (kustomize's list); anything else, custom
-        // resources included, is namespaced. Kept as a table so that a build does not
-        // have to load the whole schema just to ask.
-        matches!(
-            self.kind.as_str(),
-            "APIService"
-                | "CSIDriver"
-                | "CSINode"
-                | "CertificateSigningRequest"
-                | "ClusterRole"
-                | "ClusterRoleBinding"
-                | "ComponentStatus"
-                | "CustomResourceDefinition"
-                | "FlowSchema"
-                | "IngressClass"
-                | "MutatingWebhookConfiguration"
-                | "Namespace"
-                | "Node"
-                | "PersistentVolume"
-                | "PodSecurityPolicy"
-                | "PriorityClass"
-                | "PriorityLevelConfiguration"
-                | "RuntimeClass"
-                | "SelfSubjectAccessReview"
-                | "SelfSubjectRulesReview"
-                | "StorageClass"
-                | "SubjectAccessReview"
-                | "TokenReview"
-                | "ValidatingWebhookConfiguration"
-                | "ValidatingAdmissionPolicy"
-                | "ValidatingAdmissionPolicyBinding"
-                | "VolumeAttachment"
-        )
+    /// Whether this is the same as an owned [`Gvk`].
+    pub fn is(&self, g: &Gvk) -> bool {
+        self.group == g.group && self.version == g.version && self.kind == g.kind
     }
+
+    pub fn owned(self) -> Gvk {
+        Gvk {
+            group: self.group.to_string(),
+            version: self.version.to_string(),
+            kind: self.kind.to_string(),
+        }
+    }
+}
+
+impl Gvk {
+    pub fn from_api_version(api_version: &str, kind: &str) -> Gvk {
+        GvkRef::from_api_version(api_version, kind).owned()
+    }
+
+    pub fn as_ref(&self) -> GvkRef<'_> {
+        GvkRef {
+            group: &self.group,
+            version: &self.version,
+            kind: &self.kind,
+        }
+    }
+
+    /// Whether this Gvk is selected by `sel`, where empty fields of `sel` match anything.
+    pub fn selected_by(&self, sel: &Gvk) -> bool {
+        self.as_ref().selected_by(sel)
+    }
+}
+
+/// Whether objects of this kind live outside namespaces.
+pub fn cluster_scoped_kind(kind: &str) -> bool {
+    // The built-in cluster-scoped kinds (kustomize's list); anything else, custom
+    // resources included, is namespaced. Kept as a table so that a build does not
+    // have to load the whole schema just to ask.
+    matches!(
+        kind,
+        "APIService"
+            | "CSIDriver"
+            | "CSINode"
+            | "CertificateSigningRequest"
+            | "ClusterRole"
+            | "ClusterRoleBinding"
+            | "ComponentStatus"
+            | "CustomResourceDefinition"
+            | "FlowSchema"
+            | "IngressClass"
+            | "MutatingWebhookConfiguration"
+            | "Namespace"
+            | "Node"
+            | "PersistentVolume"
+            | "PodSecurityPolicy"
+            | "PriorityClass"
+            | "PriorityLevelConfiguration"
+            | "RuntimeClass"
+            | "SelfSubjectAccessReview"
+            | "SelfSubjectRulesReview"
+            | "StorageClass"
+            | "SubjectAccessReview"
+            | "TokenReview"
+            | "ValidatingWebhookConfiguration"
+            | "ValidatingAdmissionPolicy"
+            | "ValidatingAdmissionPolicyBinding"
+            | "VolumeAttachment"
+    )
 }
 
 /// An identity: kind, name, namespace.
@@ -171,7 +211,28 @@ impl Resource {
     }
 
     pub fn gvk(&self) -> Gvk {
-        Gvk::from_api_version(self.api_version(), self.kind())
+        self.gvk_ref().owned()
+    }
+
+    pub fn gvk_ref(&self) -> GvkRef<'_> {
+        GvkRef::from_api_version(self.api_version(), self.kind())
+    }
+
+    /// Whether the object has (or had) the id `gvk`, `name`, `namespace` (empty and
+    /// `default` are the same namespace): [`Resource::all_ids`] without allocating.
+    pub fn has_id(&self, gvk: &Gvk, name: &str, namespace: &str) -> bool {
+        let want = if namespace.is_empty() {
+            "default"
+        } else {
+            namespace
+        };
+        self.prev_ids
+            .iter()
+            .any(|id| id.gvk == *gvk && id.name == name && id.effective_ns() == want)
+            || (self.gvk_ref().is(gvk) && self.name() == name && {
+                let ns = self.namespace();
+                (if ns.is_empty() { "default" } else { ns }) == want
+            })
     }
 
     pub fn name(&self) -> &str {
@@ -188,11 +249,6 @@ impl Resource {
             name: self.name().to_string(),
             namespace: self.namespace().to_string(),
         }
-    }
-
-    /// The id the object had when it was first read.
-    pub fn orig_id(&self) -> ResId {
-        self.prev_ids.first().cloned().unwrap_or_else(|| self.id())
     }
 
     /// Every id the object has had, the current one last.
@@ -227,7 +283,7 @@ impl Resource {
     }
 
     pub fn is_cluster_scoped(&self) -> bool {
-        self.gvk().cluster_scoped()
+        cluster_scoped_kind(self.kind())
     }
 }
 

@@ -88,22 +88,63 @@ pub fn apply(res: &mut [Resource], k: &Kustomization, reorder: Reorder) -> Resul
             or(&g.kind, "~K")
         )
     };
-    res.sort_by(|a, b| {
-        let (ga, gb) = (a.gvk(), b.gvk());
-        if ga != gb {
-            let (ra, rb) = (rank(&ga.kind), rank(&gb.kind));
-            if ra != rb {
-                return ra.cmp(&rb);
+    // Keys computed once per object; the comparison is kustomize's, as before.
+    struct Key {
+        gvk: Gvk,
+        rank: i64,
+        gvk_string: String,
+        ns: String,
+        name: String,
+    }
+    let keys: Vec<Key> = res
+        .iter()
+        .map(|r| {
+            let gvk = r.gvk();
+            let ns = r.namespace();
+            Key {
+                rank: rank(&gvk.kind),
+                gvk_string: gvk_string(&gvk),
+                gvk,
+                ns: if ns.is_empty() { "~X" } else { ns }.to_string(),
+                name: r.name().to_string(),
             }
-            return gvk_string(&ga).cmp(&gvk_string(&gb));
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..res.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ka, kb) = (&keys[a], &keys[b]);
+        if ka.gvk != kb.gvk {
+            if ka.rank != kb.rank {
+                return ka.rank.cmp(&kb.rank);
+            }
+            return ka.gvk_string.cmp(&kb.gvk_string);
         }
         // Same kind: by namespace (none sorts last, as kustomize's "~X"), then name.
-        let key = |r: &Resource| {
-            let ns = r.namespace();
-            let ns = if ns.is_empty() { "~X" } else { ns };
-            (ns.to_string(), r.name().to_string())
-        };
-        key(a).cmp(&key(b))
+        (&ka.ns, &ka.name).cmp(&(&kb.ns, &kb.name))
     });
+    permute(res, &order);
     Ok(())
+}
+
+/// Reorders `res` so that `res[i]` becomes the old `res[order[i]]`.
+fn permute<T>(res: &mut [T], order: &[usize]) {
+    // Follow each cycle of the permutation, swapping along it.
+    let mut done = vec![false; res.len()];
+    for start in 0..res.len() {
+        if done[start] || order[start] == start {
+            done[start] = true;
+            continue;
+        }
+        // Cycle: position i takes from order[i].
+        let mut i = start;
+        loop {
+            done[i] = true;
+            let from = order[i];
+            if from == start {
+                break;
+            }
+            res.swap(i, from);
+            i = from;
+        }
+    }
 }

@@ -559,11 +559,9 @@ pub fn append_unique(list: &mut Vec<Resource>, r: Resource) -> Result<()> {
 /// Adds a generated object according to its behavior.
 pub fn absorb(list: &mut Vec<Resource>, mut r: Resource) -> Result<()> {
     let id = r.id();
-    let pos = list.iter().position(|x| {
-        x.all_ids().iter().any(|xi| {
-            xi.gvk == id.gvk && xi.name == id.name && xi.effective_ns() == id.effective_ns()
-        })
-    });
+    let pos = list
+        .iter()
+        .position(|x| x.has_id(&id.gvk, &id.name, &id.namespace));
     match (r.behavior, pos) {
         (Behavior::Create | Behavior::Unspecified, None) => {
             list.push(r);

@@ -72,8 +72,7 @@ pub fn resolve(res: &mut [Resource], vars: &[Node], specs: &[FieldSpec]) -> Resu
         values.push((name, text));
     }
     for r in res.iter_mut() {
-        let gvk = r.gvk();
-        for fs in specs_for(specs, &gvk) {
+        for fs in specs_for(specs, r.gvk_ref()) {
             visit(&mut r.node, fs.segments(), false, &mut |n| {
                 substitute(n, &values);
                 Ok(())

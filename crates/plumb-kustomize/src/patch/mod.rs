@@ -107,11 +107,7 @@ fn find_patch_target(res: &[Resource], patch: &Node) -> Result<usize> {
     let hits: Vec<usize> = res
         .iter()
         .enumerate()
-        .filter(|(_, r)| {
-            r.all_ids().iter().any(|id| {
-                id.gvk == pid.gvk && id.name == pid.name && id.effective_ns() == pid.effective_ns()
-            })
-        })
+        .filter(|(_, r)| r.has_id(&pid.gvk, &pid.name, &pid.namespace))
         .map(|(i, _)| i)
         .collect();
     match hits.len() {

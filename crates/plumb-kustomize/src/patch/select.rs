@@ -73,31 +73,43 @@ pub struct Matcher {
 
 impl Matcher {
     pub fn matches(&self, r: &Resource) -> bool {
-        let gvk = r.gvk();
+        let gvk = r.gvk_ref();
         let fits = |re: &Option<regex::Regex>, v: &str| re.as_ref().is_none_or(|re| re.is_match(v));
-        if !fits(&self.group, &gvk.group)
-            || !fits(&self.version, &gvk.version)
-            || !fits(&self.kind, &gvk.kind)
+        if !fits(&self.group, gvk.group)
+            || !fits(&self.version, gvk.version)
+            || !fits(&self.kind, gvk.kind)
         {
             return false;
         }
-        let orig = r.orig_id();
-        let cur = r.id();
+        let cur_ns = match r.namespace() {
+            "" => "default",
+            ns => ns,
+        };
+        let cur_name = r.name();
+        let (orig_name, orig_ns) = match r.prev_ids.first() {
+            Some(id) => (id.name.as_str(), id.effective_ns()),
+            None => (cur_name, cur_ns),
+        };
         if let Some(re) = &self.namespace
-            && !re.is_match(orig.effective_ns())
-            && !re.is_match(cur.effective_ns())
+            && !re.is_match(orig_ns)
+            && !re.is_match(cur_ns)
         {
             return false;
         }
         if let Some(re) = &self.name
-            && !re.is_match(&orig.name)
-            && !re.is_match(&cur.name)
+            && !re.is_match(orig_name)
+            && !re.is_match(cur_name)
         {
             return false;
         }
-        let labels = r.labels();
-        if !self.labels.iter().all(|req| req.matches(&labels)) {
-            return false;
+        if !self.labels.is_empty() {
+            let labels = r.labels();
+            if !self.labels.iter().all(|req| req.matches(&labels)) {
+                return false;
+            }
+        }
+        if self.annotations.is_empty() {
+            return true;
         }
         let annotations = r.annotations();
         self.annotations.iter().all(|req| req.matches(&annotations))

@@ -127,8 +127,7 @@ pub fn apply(res: &mut [Resource], entry: &ImageEntry, specs: &[FieldSpec]) -> R
     };
     for r in res.iter_mut() {
         legacy_walk(&mut r.node, entry, &re);
-        let gvk = r.gvk();
-        for fs in specs_for(specs, &gvk) {
+        for fs in specs_for(specs, r.gvk_ref()) {
             let segs = fs.segments();
             // Container lists were handled above; a second pass would rewrite twice.
             let n = segs.len();

@@ -6,11 +6,11 @@ pub mod nameref;
 
 use crate::error::Result;
 use crate::fieldspec::{FieldSpec, TransformerConfig, specs_for, visit};
-use crate::resource::{Gvk, Resource};
+use crate::resource::{GvkRef, Resource};
 use crate::yaml::{Mapping, Node};
 
 /// Kinds a name prefix or suffix never touches.
-fn prefix_skipped(gvk: &Gvk) -> bool {
+fn prefix_skipped(gvk: GvkRef<'_>) -> bool {
     gvk.kind == "CustomResourceDefinition"
         || gvk.kind == "Namespace"
         || (gvk.kind == "APIService" && gvk.group == "apiregistration.k8s.io")
@@ -27,13 +27,12 @@ pub fn prefix_suffix(
         return Ok(());
     }
     for r in res.iter_mut() {
-        let gvk = r.gvk();
-        if prefix_skipped(&gvk) {
+        if prefix_skipped(r.gvk_ref()) {
             continue;
         }
         r.remember_id();
         let mut touched = false;
-        for fs in specs_for(specs, &gvk) {
+        for fs in specs_for(specs, r.gvk_ref()) {
             visit(&mut r.node, fs.segments(), fs.create, &mut |n| {
                 if let Some(s) = n.as_str() {
                     let v = format!("{prefix}{s}{suffix}");
@@ -75,10 +74,10 @@ pub fn namespace(
         return Ok(());
     }
     for r in res.iter_mut() {
-        let gvk = r.gvk();
         let cluster = r.is_cluster_scoped();
+        let binding = matches!(r.kind(), "RoleBinding" | "ClusterRoleBinding");
         r.remember_id();
-        for fs in specs_for(specs, &gvk) {
+        for fs in specs_for(specs, r.gvk_ref()) {
             let segs = fs.segments();
             if segs.first().is_some_and(|s| s.starts_with("subjects")) {
                 continue;
@@ -95,7 +94,7 @@ pub fn namespace(
                 Ok(())
             })?;
         }
-        if matches!(gvk.kind.as_str(), "RoleBinding" | "ClusterRoleBinding") {
+        if binding {
             subjects(r, ns, mode);
         }
     }
@@ -142,8 +141,7 @@ pub fn set_pairs(
         );
     }
     for r in res.iter_mut() {
-        let gvk = r.gvk();
-        for fs in specs_for(specs, &gvk) {
+        for fs in specs_for(specs, r.gvk_ref()) {
             visit(&mut r.node, fs.segments(), fs.create, &mut |n| {
                 if n.is_null() {
                     *n = Node::Map(Mapping::new());
@@ -221,11 +219,10 @@ impl LabelEntry {
 pub fn replicas(res: &mut [Resource], name: &str, count: i64, specs: &[FieldSpec]) -> Result<()> {
     let mut found = false;
     for r in res.iter_mut() {
-        let gvk = r.gvk();
-        if !r.all_ids().iter().any(|id| id.name == name) {
+        if r.name() != name && !r.prev_ids.iter().any(|id| id.name == name) {
             continue;
         }
-        let applicable = specs_for(specs, &gvk);
+        let applicable = specs_for(specs, r.gvk_ref());
         found |= !applicable.is_empty();
         for fs in applicable {
             visit(&mut r.node, fs.segments(), fs.create, &mut |n| {
