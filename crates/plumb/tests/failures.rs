@@ -49,9 +49,12 @@ fn failures_show_conditions_and_change_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let d = dir.path();
     let kubeconfig = d.join("kubeconfig");
+    // No simulator: its status writes would move the resourceVersion this test watches
+    // to prove that plumb wrote nothing.
     let (_sandbox, ready) = start(
         &[
             "sandbox",
+            "--no-simulate",
             "--listen",
             "127.0.0.1:0",
             "--kubeconfig",
