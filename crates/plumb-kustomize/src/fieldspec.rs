@@ -3,7 +3,7 @@
 
 use crate::error::{Result, bail};
 use crate::resource::{Gvk, GvkRef};
-use crate::yaml::{Node, parse_one};
+use crate::yaml::Node;
 
 /// One place a transformer acts on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -143,6 +143,49 @@ impl TransformerConfig {
     }
 
     fn parse_builtin() -> TransformerConfig {
+        use builtin as b;
+        let specs = |t: &[b::Spec]| -> Vec<FieldSpec> {
+            t.iter()
+                .map(|&(group, version, kind, path, create)| {
+                    FieldSpec::with_gvk(
+                        Gvk {
+                            group: group.into(),
+                            version: version.into(),
+                            kind: kind.into(),
+                        },
+                        path,
+                        create,
+                    )
+                })
+                .collect()
+        };
+        TransformerConfig {
+            name_prefix: specs(b::NAME_PREFIX),
+            name_suffix: specs(b::NAME_SUFFIX),
+            namespace: specs(b::NAMESPACE),
+            common_labels: specs(b::COMMON_LABELS),
+            template_labels: specs(b::TEMPLATE_LABELS),
+            common_annotations: specs(b::COMMON_ANNOTATIONS),
+            images: specs(b::IMAGES),
+            replicas: specs(b::REPLICAS),
+            var_reference: specs(b::VAR_REFERENCE),
+            name_reference: b::NAME_REFERENCE
+                .iter()
+                .map(|&((group, version, kind), referrers)| NameBackRef {
+                    gvk: Gvk {
+                        group: group.into(),
+                        version: version.into(),
+                        kind: kind.into(),
+                    },
+                    referrers: specs(referrers),
+                })
+                .collect(),
+        }
+    }
+
+    /// The tables read from kustomize's YAML text (what the static tables reproduce).
+    #[cfg(test)]
+    fn parse_builtin_yaml() -> TransformerConfig {
         let mut c = TransformerConfig::default();
         for text in [
             defaults::NAME_REFERENCE,
@@ -155,7 +198,7 @@ impl TransformerConfig {
             defaults::REPLICAS,
             defaults::PREFIX_SUFFIX,
         ] {
-            let node = parse_one(text)
+            let node = crate::yaml::parse_one(text)
                 .ok()
                 .flatten()
                 .expect("the built-in field-spec tables are valid YAML");
@@ -281,5 +324,79 @@ pub fn specs_for<'a>(specs: &'a [FieldSpec], gvk: GvkRef<'_>) -> Vec<Applicable<
     out
 }
 
+#[cfg(test)]
 #[path = "fieldspec_defaults.rs"]
 mod defaults;
+
+#[path = "fieldspec_builtin.rs"]
+mod builtin;
+
+#[cfg(test)]
+mod builtin_tables {
+    use super::*;
+
+    #[test]
+    fn static_tables_are_the_yaml_tables() {
+        assert_eq!(
+            format!("{:#?}", TransformerConfig::parse_builtin()),
+            format!("{:#?}", TransformerConfig::parse_builtin_yaml())
+        );
+    }
+
+    fn lit(s: &str) -> String {
+        format!("{s:?}")
+    }
+
+    fn spec(s: &FieldSpec) -> String {
+        format!(
+            "({}, {}, {}, {}, {})",
+            lit(&s.gvk.group),
+            lit(&s.gvk.version),
+            lit(&s.gvk.kind),
+            lit(&s.path),
+            s.create
+        )
+    }
+
+    /// Writes the static tables (without their header) to `$PLUMB_GEN_BUILTIN`.
+    #[test]
+    fn regenerate() {
+        let Some(file) = std::env::var_os("PLUMB_GEN_BUILTIN") else {
+            return;
+        };
+        let c = TransformerConfig::parse_builtin_yaml();
+        let mut out = String::new();
+        for (name, v) in [
+            ("NAME_PREFIX", &c.name_prefix),
+            ("NAME_SUFFIX", &c.name_suffix),
+            ("NAMESPACE", &c.namespace),
+            ("COMMON_LABELS", &c.common_labels),
+            ("TEMPLATE_LABELS", &c.template_labels),
+            ("COMMON_ANNOTATIONS", &c.common_annotations),
+            ("IMAGES", &c.images),
+            ("REPLICAS", &c.replicas),
+            ("VAR_REFERENCE", &c.var_reference),
+        ] {
+            out.push_str(&format!("pub const {name}: &[Spec] = &[\n"));
+            for s in v {
+                out.push_str(&format!("    {},\n", spec(s)));
+            }
+            out.push_str("];\n\n");
+        }
+        out.push_str("pub const NAME_REFERENCE: &[BackRef] = &[\n");
+        for b in &c.name_reference {
+            out.push_str(&format!(
+                "    (\n        ({}, {}, {}),\n        &[\n",
+                lit(&b.gvk.group),
+                lit(&b.gvk.version),
+                lit(&b.gvk.kind)
+            ));
+            for s in &b.referrers {
+                out.push_str(&format!("            {},\n", spec(s)));
+            }
+            out.push_str("        ],\n    ),\n");
+        }
+        out.push_str("];\n");
+        std::fs::write(file, out).expect("the output file is writable");
+    }
+}
