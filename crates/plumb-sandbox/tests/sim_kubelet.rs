@@ -448,3 +448,49 @@ fn a_fault_ends_watches_early() {
     let now = c.kubectl(&["get", "--raw", "/sandbox/faults"]);
     assert!(now.contains("\"closeWatchesAfterMs\":300"), "{now}");
 }
+
+#[test]
+fn every_namespace_gets_its_default_service_account_and_root_ca() {
+    let c = cluster(1.0, 1);
+    c.ok(&["create", "namespace", "team"], None);
+    eventually(
+        30,
+        "default ServiceAccount and kube-root-ca.crt in team",
+        || {
+            let sa = c.kubectl_in(&["get", "serviceaccount", "default", "-n", "team"], None);
+            let cm = c.kubectl_in(
+                &["get", "configmap", "kube-root-ca.crt", "-n", "team"],
+                None,
+            );
+            (
+                sa.status.success() && cm.status.success(),
+                String::from_utf8_lossy(&sa.stderr).into_owned(),
+            )
+        },
+    );
+    let cm = json(&c, &["get", "configmap", "kube-root-ca.crt", "-n", "team"]);
+    let ca = cm["data"]["ca.crt"].as_str().unwrap_or("");
+    assert!(ca.starts_with("-----BEGIN CERTIFICATE-----"), "{cm:#}");
+    // Deleted, it comes back.
+    c.ok(&["delete", "serviceaccount", "default", "-n", "team"], None);
+    eventually(30, "default ServiceAccount recreated", || {
+        let sa = c.kubectl_in(&["get", "serviceaccount", "default", "-n", "team"], None);
+        (
+            sa.status.success(),
+            String::from_utf8_lossy(&sa.stderr).into_owned(),
+        )
+    });
+    let sas = c.kubectl(&["get", "serviceaccounts", "-A", "--no-headers"]);
+    for ns in [
+        "default",
+        "kube-system",
+        "kube-public",
+        "kube-node-lease",
+        "team",
+    ] {
+        assert!(
+            sas.lines().any(|l| l.starts_with(&format!("{ns} "))),
+            "{ns}: {sas}"
+        );
+    }
+}

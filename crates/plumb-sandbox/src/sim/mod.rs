@@ -10,6 +10,7 @@ mod conditions;
 mod deployment;
 mod endpoints;
 mod kubelet;
+mod namespaces;
 pub mod profiles;
 mod replicaset;
 mod scale;
@@ -45,6 +46,7 @@ type SyncFn = fn(&Sim, &str, &str) -> Result<(), SimError>;
 /// controllers from the bottom of the ownership chain up, so each sees the writes of
 /// those before it in the same pass.
 const CONTROLLERS: &[(&str, SyncFn)] = &[
+    (namespaces::NAMESPACES, Sim::sync_namespace),
     (PODS, Sim::sync_pod),
     (REPLICASETS, Sim::sync_replicaset),
     (DEPLOYMENTS, Sim::sync_deployment),
