@@ -69,17 +69,14 @@ fn walk(
                 &path,
                 false,
             );
-            match config
-                .name_reference
-                .iter_mut()
-                .find(|b| b.gvk.kind == ref_kind)
-            {
+            let refs = std::sync::Arc::make_mut(&mut config.name_reference);
+            match refs.iter_mut().find(|b| b.gvk.kind == ref_kind) {
                 Some(b) => {
                     if !b.referrers.contains(&spec) {
                         b.referrers.push(spec);
                     }
                 }
-                None => config.name_reference.push(NameBackRef {
+                None => refs.push(NameBackRef {
                     gvk,
                     referrers: vec![spec],
                 }),

@@ -2,6 +2,8 @@
 //! defaults are kustomize's built-in tables; `configurations:` files add to them.
 
 use crate::error::{Result, bail};
+use std::sync::Arc;
+
 use crate::resource::{Gvk, GvkRef};
 use crate::yaml::Node;
 
@@ -112,19 +114,22 @@ pub fn visit(
     }
 }
 
+/// A table of field specs, shared between copies of a configuration until one changes.
+pub type Specs = Arc<Vec<FieldSpec>>;
+
 /// The built-in tables plus whatever `configurations:` added.
 #[derive(Debug, Clone, Default)]
 pub struct TransformerConfig {
-    pub name_prefix: Vec<FieldSpec>,
-    pub name_suffix: Vec<FieldSpec>,
-    pub namespace: Vec<FieldSpec>,
-    pub common_labels: Vec<FieldSpec>,
-    pub template_labels: Vec<FieldSpec>,
-    pub common_annotations: Vec<FieldSpec>,
-    pub images: Vec<FieldSpec>,
-    pub replicas: Vec<FieldSpec>,
-    pub var_reference: Vec<FieldSpec>,
-    pub name_reference: Vec<NameBackRef>,
+    pub name_prefix: Specs,
+    pub name_suffix: Specs,
+    pub namespace: Specs,
+    pub common_labels: Specs,
+    pub template_labels: Specs,
+    pub common_annotations: Specs,
+    pub images: Specs,
+    pub replicas: Specs,
+    pub var_reference: Specs,
+    pub name_reference: Arc<Vec<NameBackRef>>,
 }
 
 /// Objects of kind `gvk` are referred to by name from `referrers`.
@@ -160,26 +165,28 @@ impl TransformerConfig {
                 .collect()
         };
         TransformerConfig {
-            name_prefix: specs(b::NAME_PREFIX),
-            name_suffix: specs(b::NAME_SUFFIX),
-            namespace: specs(b::NAMESPACE),
-            common_labels: specs(b::COMMON_LABELS),
-            template_labels: specs(b::TEMPLATE_LABELS),
-            common_annotations: specs(b::COMMON_ANNOTATIONS),
-            images: specs(b::IMAGES),
-            replicas: specs(b::REPLICAS),
-            var_reference: specs(b::VAR_REFERENCE),
-            name_reference: b::NAME_REFERENCE
-                .iter()
-                .map(|&((group, version, kind), referrers)| NameBackRef {
-                    gvk: Gvk {
-                        group: group.into(),
-                        version: version.into(),
-                        kind: kind.into(),
-                    },
-                    referrers: specs(referrers),
-                })
-                .collect(),
+            name_prefix: Arc::new(specs(b::NAME_PREFIX)),
+            name_suffix: Arc::new(specs(b::NAME_SUFFIX)),
+            namespace: Arc::new(specs(b::NAMESPACE)),
+            common_labels: Arc::new(specs(b::COMMON_LABELS)),
+            template_labels: Arc::new(specs(b::TEMPLATE_LABELS)),
+            common_annotations: Arc::new(specs(b::COMMON_ANNOTATIONS)),
+            images: Arc::new(specs(b::IMAGES)),
+            replicas: Arc::new(specs(b::REPLICAS)),
+            var_reference: Arc::new(specs(b::VAR_REFERENCE)),
+            name_reference: Arc::new(
+                b::NAME_REFERENCE
+                    .iter()
+                    .map(|&((group, version, kind), referrers)| NameBackRef {
+                        gvk: Gvk {
+                            group: group.into(),
+                            version: version.into(),
+                            kind: kind.into(),
+                        },
+                        referrers: specs(referrers),
+                    })
+                    .collect(),
+            ),
         }
     }
 
@@ -223,9 +230,12 @@ impl TransformerConfig {
                         kind: s("kind"),
                     };
                     let specs = specs_of(item.at(&["fieldSpecs"]))?;
-                    match self.name_reference.iter_mut().find(|b| b.gvk == gvk) {
+                    match Arc::make_mut(&mut self.name_reference)
+                        .iter_mut()
+                        .find(|b| b.gvk == gvk)
+                    {
                         Some(b) => add_unique(&mut b.referrers, specs),
-                        None => self.name_reference.push(NameBackRef {
+                        None => Arc::make_mut(&mut self.name_reference).push(NameBackRef {
                             gvk,
                             referrers: specs,
                         }),
@@ -247,31 +257,49 @@ impl TransformerConfig {
                 "nameSpace" => &mut self.namespace,
                 other => bail!("unknown transformer configuration field {other:?}"),
             };
-            add_unique(target, specs);
+            add_unique(Arc::make_mut(target), specs);
         }
         Ok(())
     }
 
     pub fn merge(&mut self, other: &TransformerConfig) {
-        add_unique(&mut self.name_prefix, other.name_prefix.clone());
-        add_unique(&mut self.name_suffix, other.name_suffix.clone());
-        add_unique(&mut self.namespace, other.namespace.clone());
-        add_unique(&mut self.common_labels, other.common_labels.clone());
-        add_unique(&mut self.template_labels, other.template_labels.clone());
-        add_unique(
-            &mut self.common_annotations,
-            other.common_annotations.clone(),
-        );
-        add_unique(&mut self.images, other.images.clone());
-        add_unique(&mut self.replicas, other.replicas.clone());
-        add_unique(&mut self.var_reference, other.var_reference.clone());
-        for b in &other.name_reference {
-            match self.name_reference.iter_mut().find(|x| x.gvk == b.gvk) {
+        add_shared(&mut self.name_prefix, &other.name_prefix);
+        add_shared(&mut self.name_suffix, &other.name_suffix);
+        add_shared(&mut self.namespace, &other.namespace);
+        add_shared(&mut self.common_labels, &other.common_labels);
+        add_shared(&mut self.template_labels, &other.template_labels);
+        add_shared(&mut self.common_annotations, &other.common_annotations);
+        add_shared(&mut self.images, &other.images);
+        add_shared(&mut self.replicas, &other.replicas);
+        add_shared(&mut self.var_reference, &other.var_reference);
+        // The same shared table merged into itself changes nothing, unless a kind is
+        // listed twice (then the first entry takes the second's specs, as below).
+        if Arc::ptr_eq(&self.name_reference, &other.name_reference) {
+            let refs = &self.name_reference;
+            let dup = refs
+                .iter()
+                .enumerate()
+                .any(|(i, b)| refs[..i].iter().any(|x| x.gvk == b.gvk));
+            if !dup {
+                return;
+            }
+        }
+        let refs = Arc::make_mut(&mut self.name_reference);
+        for b in other.name_reference.iter() {
+            match refs.iter_mut().find(|x| x.gvk == b.gvk) {
                 Some(x) => add_unique(&mut x.referrers, b.referrers.clone()),
-                None => self.name_reference.push(b.clone()),
+                None => refs.push(b.clone()),
             }
         }
     }
+}
+
+/// [`add_unique`] for shared tables: copies `into` only when it changes.
+fn add_shared(into: &mut Specs, specs: &Specs) {
+    if Arc::ptr_eq(into, specs) || specs.is_empty() || **into == **specs {
+        return;
+    }
+    add_unique(Arc::make_mut(into), specs.to_vec());
 }
 
 fn specs_of(node: Option<&Node>) -> Result<Vec<FieldSpec>> {
@@ -378,13 +406,13 @@ mod builtin_tables {
             ("VAR_REFERENCE", &c.var_reference),
         ] {
             out.push_str(&format!("pub const {name}: &[Spec] = &[\n"));
-            for s in v {
+            for s in v.iter() {
                 out.push_str(&format!("    {},\n", spec(s)));
             }
             out.push_str("];\n\n");
         }
         out.push_str("pub const NAME_REFERENCE: &[BackRef] = &[\n");
-        for b in &c.name_reference {
+        for b in c.name_reference.iter() {
             out.push_str(&format!(
                 "    (\n        ({}, {}, {}),\n        &[\n",
                 lit(&b.gvk.group),

@@ -150,7 +150,7 @@ pub fn run_transformer(
             patch::apply_json6902_entry(res, ctx.loader, &k.dir, &entry)
         }
         "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
-            let specs = field_specs(c)?.unwrap_or_else(|| cfg.name_prefix.clone());
+            let specs = field_specs(c)?.unwrap_or_else(|| cfg.name_prefix.to_vec());
             let prefix = c.str_at(&["prefix"]).unwrap_or("");
             let suffix = c.str_at(&["suffix"]).unwrap_or("");
             transform::prefix_suffix(res, prefix, "", &specs)?;
@@ -170,7 +170,7 @@ pub fn run_transformer(
             transform::images::apply(res, &entry, &specs)
         }
         "NamespaceTransformer" => {
-            let specs = field_specs(c)?.unwrap_or_else(|| cfg.namespace.clone());
+            let specs = field_specs(c)?.unwrap_or_else(|| cfg.namespace.to_vec());
             let ns = c.str_at(&["metadata", "namespace"]).unwrap_or("");
             let mode = match c.str_at(&["setRoleBindingSubjects"]).unwrap_or("") {
                 "allServiceAccounts" => SubjectMode::AllServiceAccounts,
@@ -181,7 +181,7 @@ pub fn run_transformer(
             transform::namespace(res, ns, &specs, mode, unset_only)
         }
         "ReplicaCountTransformer" => {
-            let specs = field_specs(c)?.unwrap_or_else(|| cfg.replicas.clone());
+            let specs = field_specs(c)?.unwrap_or_else(|| cfg.replicas.to_vec());
             let name = c.str_at(&["replica", "name"]).unwrap_or("");
             let count = c
                 .str_at(&["replica", "count"])

@@ -281,6 +281,7 @@ impl Ctx<'_> {
 
     fn run_transformers(&mut self, k: &Kustomization, acc: &mut Accumulated) -> Result<()> {
         let res = &mut acc.resources;
+        // Cheap: the tables are shared.
         let cfg = acc.config.clone();
         for (i, entry) in k.items("patchesStrategicMerge").iter().enumerate() {
             let text = entry.as_str().unwrap_or_default();

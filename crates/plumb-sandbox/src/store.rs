@@ -69,6 +69,8 @@ pub struct Store {
 struct Inner {
     rv: u64,
     objects: BTreeMap<Key, Arc<Value>>,
+    /// The objects naming each owner uid in `metadata.ownerReferences`.
+    owned: std::collections::HashMap<String, std::collections::BTreeSet<Key>>,
     history: VecDeque<Arc<Event>>,
     /// The oldest resourceVersion a watch may resume from.
     oldest: u64,
@@ -99,6 +101,46 @@ pub struct Committed {
     pub kind: EventKind,
 }
 
+/// The owner uids an object names.
+fn owner_uids(obj: &Value) -> impl Iterator<Item = &str> {
+    obj["metadata"]["ownerReferences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["uid"].as_str())
+}
+
+impl Inner {
+    /// Stores an object, keeping the owner index.
+    fn insert(&mut self, key: Key, obj: Arc<Value>) {
+        if let Some(old) = self.objects.get(&key).cloned() {
+            self.unindex(&key, &old);
+        }
+        for uid in owner_uids(&obj) {
+            self.owned.entry(uid.to_string()).or_default().insert(key.clone());
+        }
+        self.objects.insert(key, obj);
+    }
+
+    /// Removes an object, keeping the owner index.
+    fn remove(&mut self, key: &Key) {
+        if let Some(old) = self.objects.remove(key) {
+            self.unindex(key, &old);
+        }
+    }
+
+    fn unindex(&mut self, key: &Key, old: &Value) {
+        for uid in owner_uids(old) {
+            if let Some(keys) = self.owned.get_mut(uid) {
+                keys.remove(key);
+                if keys.is_empty() {
+                    self.owned.remove(uid);
+                }
+            }
+        }
+    }
+}
+
 /// What a mutation decided.
 pub enum Change {
     /// Store this object (create or replace).
@@ -115,6 +157,7 @@ impl Store {
         let mut inner = Inner {
             rv: 1,
             objects: BTreeMap::new(),
+            owned: Default::default(),
             history: VecDeque::new(),
             oldest: 1,
             log: None,
@@ -185,15 +228,11 @@ impl Store {
     /// All objects of every resource whose `metadata.ownerReferences` name `uid`.
     pub fn dependents(&self, uid: &str) -> Vec<(Key, Arc<Value>)> {
         let inner = self.lock();
-        inner
-            .objects
-            .iter()
-            .filter(|(_, o)| {
-                o["metadata"]["ownerReferences"]
-                    .as_array()
-                    .is_some_and(|refs| refs.iter().any(|r| r["uid"].as_str() == Some(uid)))
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
+        let Some(keys) = inner.owned.get(uid) else {
+            return Vec::new();
+        };
+        keys.iter()
+            .filter_map(|k| Some((k.clone(), inner.objects.get(k)?.clone())))
             .collect()
     }
 
@@ -257,12 +296,8 @@ impl Store {
         }
         inner.rv = next;
         match kind {
-            EventKind::Deleted => {
-                inner.objects.remove(&key);
-            }
-            _ => {
-                inner.objects.insert(key.clone(), object.clone());
-            }
+            EventKind::Deleted => inner.remove(&key),
+            _ => inner.insert(key.clone(), object.clone()),
         }
         let event = Arc::new(Event {
             rv: next,
@@ -421,9 +456,9 @@ fn apply_record(inner: &mut Inner, rec: &Value) {
         ))
     };
     if let Some(key) = rec.get("put").and_then(key_of) {
-        inner.objects.insert(key, Arc::new(rec["obj"].clone()));
+        inner.insert(key, Arc::new(rec["obj"].clone()));
     } else if let Some(key) = rec.get("del").and_then(key_of) {
-        inner.objects.remove(&key);
+        inner.remove(&key);
     }
     inner.rv = inner.rv.max(rv);
 }

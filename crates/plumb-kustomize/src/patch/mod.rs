@@ -1,6 +1,7 @@
 //! `patches`, `patchesStrategicMerge` and `patchesJson6902`: loading patches from files
 //! or inline text, choosing targets, and applying them in order.
 
+mod builtin_schema;
 pub mod json6902;
 pub mod schema;
 pub mod select;

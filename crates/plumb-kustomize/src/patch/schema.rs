@@ -89,7 +89,7 @@ pub fn current_custom() -> Option<Rc<Custom>> {
 /// A position in either schema.
 #[derive(Clone, Copy)]
 pub enum Schema<'a> {
-    Builtin(plumb_schema::Node<'a>),
+    Builtin(super::builtin_schema::Node),
     Custom(&'a Custom, &'a Node),
 }
 
@@ -108,9 +108,7 @@ impl<'a> Schema<'a> {
                 return Some(Schema::Custom(c, d));
             }
         }
-        plumb_schema::builtin()
-            .root(api_version, kind)
-            .map(Schema::Builtin)
+        super::builtin_schema::Node::root(api_version, kind).map(Schema::Builtin)
     }
 
     pub fn field(&self, name: &str) -> Option<Schema<'a>> {
@@ -163,7 +161,7 @@ impl<'a> Schema<'a> {
 
     pub fn list_map_keys(&self) -> Vec<String> {
         match self {
-            Schema::Builtin(n) => n.list_map_keys().to_vec(),
+            Schema::Builtin(n) => n.list_map_keys(),
             Schema::Custom(..) => self
                 .ext("x-kubernetes-list-map-keys")
                 .and_then(Node::as_seq)

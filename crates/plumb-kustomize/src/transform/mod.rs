@@ -5,7 +5,9 @@ pub mod images;
 pub mod nameref;
 
 use crate::error::Result;
-use crate::fieldspec::{FieldSpec, TransformerConfig, specs_for, visit};
+use std::sync::Arc;
+
+use crate::fieldspec::{FieldSpec, Specs, TransformerConfig, specs_for, visit};
 use crate::resource::{GvkRef, Resource};
 use crate::yaml::{Mapping, Node};
 
@@ -202,16 +204,20 @@ impl LabelEntry {
     }
 
     /// The field specs this entry writes to.
-    pub fn specs(&self, config: &TransformerConfig) -> Vec<FieldSpec> {
-        let mut specs = if self.include_selectors {
+    pub fn specs(&self, config: &TransformerConfig) -> Specs {
+        let table = if self.include_selectors {
             config.common_labels.clone()
         } else if self.include_templates {
             config.template_labels.clone()
         } else {
-            vec![FieldSpec::new("metadata/labels", true)]
+            Arc::new(vec![FieldSpec::new("metadata/labels", true)])
         };
+        if self.fields.is_empty() {
+            return table;
+        }
+        let mut specs = table.to_vec();
         specs.extend(self.fields.iter().cloned());
-        specs
+        Arc::new(specs)
     }
 }
 

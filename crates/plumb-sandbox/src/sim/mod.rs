@@ -144,7 +144,7 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
         tracing::warn!(error = %e, "the simulated nodes are not registered");
     }
     // Any resource's watch receives every event; the backlog is not needed: the first
-    // tick reconciles everything.
+    // pass reconciles everything.
     let from = sim.state.store.current_rv();
     let mut events = match sim.state.store.watch(DEPLOYMENTS, None, Some(from)) {
         Ok((_, _, rx)) => rx,
@@ -153,35 +153,34 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
             return;
         }
     };
+    // Everything that exists before the first event, by every controller.
+    sim.reconcile_all(true);
     loop {
         let mut dirty = BTreeSet::new();
         let mut everything = false;
+        let mut lagged = false;
         tokio::select! {
             _ = tick.tick() => everything = true,
             Some(key) = timers.recv() => { dirty.insert(key); }
             ev = events.recv() => match ev {
-                Ok(ev) => { dirty.insert(ev.key.clone()); sim.note_owner(&ev.object, &mut dirty); sim.note_services(&ev.key, &mut dirty); }
-                Err(broadcast::error::RecvError::Lagged(_)) => everything = true,
+                Ok(ev) => sim.note_event(&ev, &mut dirty),
+                Err(broadcast::error::RecvError::Lagged(_)) => lagged = true,
                 Err(broadcast::error::RecvError::Closed) => return,
             },
         }
         // Take whatever else is already queued, so a burst is reconciled once.
         loop {
             match events.try_recv() {
-                Ok(ev) => {
-                    dirty.insert(ev.key.clone());
-                    sim.note_owner(&ev.object, &mut dirty);
-                    sim.note_services(&ev.key, &mut dirty);
-                }
-                Err(broadcast::error::TryRecvError::Lagged(_)) => everything = true,
+                Ok(ev) => sim.note_event(&ev, &mut dirty),
+                Err(broadcast::error::TryRecvError::Lagged(_)) => lagged = true,
                 Err(_) => break,
             }
         }
         while let Ok(key) = timers.try_recv() {
             dirty.insert(key);
         }
-        if everything {
-            sim.reconcile_all();
+        if everything || lagged {
+            sim.reconcile_all(lagged);
         } else {
             sim.reconcile(&dirty);
         }
@@ -211,26 +210,53 @@ impl Sim {
         dirty.insert((res.into(), ns.into(), name.into()));
     }
 
-    /// Marks the Services of a changed Pod's namespace (their Endpoints may change).
-    fn note_services(&self, key: &Key, dirty: &mut BTreeSet<Key>) {
-        if key.0 != PODS {
-            return;
+    /// Marks what a store event concerns: the object, its controller, the Services
+    /// selecting a changed Pod, the Namespace of a removed default ServiceAccount or root
+    /// CA ConfigMap.
+    fn note_event(&self, ev: &crate::store::Event, dirty: &mut BTreeSet<Key>) {
+        dirty.insert(ev.key.clone());
+        self.note_owner(&ev.object, dirty);
+        let (res, ns, name) = &ev.key;
+        if res == PODS {
+            self.note_services(ns, &ev.object, ev.previous.as_deref(), dirty);
         }
-        let (services, _) = self.state.store.list(endpoints::SERVICES, Some(&key.1));
+        let cluster_made = (res == "/serviceaccounts" && name == "default")
+            || (res == "/configmaps" && name == "kube-root-ca.crt");
+        if cluster_made && ev.kind == crate::store::EventKind::Deleted {
+            dirty.insert((namespaces::NAMESPACES.into(), String::new(), ns.clone()));
+        }
+    }
+
+    /// Marks the Services whose selector matches a changed Pod now or before the change
+    /// (their Endpoints may change).
+    fn note_services(&self, ns: &str, pod: &Value, before: Option<&Value>, dirty: &mut BTreeSet<Key>) {
+        let (services, _) = self.state.store.list(endpoints::SERVICES, Some(ns));
+        let selects = |svc: &Value, pod: &Value| {
+            svc["spec"]["selector"].as_object().is_some_and(|sel| {
+                !sel.is_empty() && sel.iter().all(|(k, v)| &pod["metadata"]["labels"][k] == v)
+            })
+        };
         for svc in services {
-            if let Some(name) = svc["metadata"]["name"].as_str() {
-                dirty.insert((endpoints::SERVICES.into(), key.1.clone(), name.into()));
+            let concerned = selects(&svc, pod) || before.is_some_and(|b| selects(&svc, b));
+            if concerned && let Some(name) = svc["metadata"]["name"].as_str() {
+                dirty.insert((endpoints::SERVICES.into(), ns.into(), name.into()));
             }
         }
     }
 
-    fn reconcile_all(&self) {
+    /// Reconciles every object of the time-driven controllers (pods get ready, deadlines
+    /// pass), or of all controllers after missed events (`lagged`).
+    fn reconcile_all(&self, lagged: bool) {
         if let Err(e) = self.state.profiles.reload_if_changed() {
             tracing::warn!(error = %e, "the profile file is not reloaded; the previous profiles stay");
         }
         let mut keys: BTreeSet<Key> = BTreeSet::new();
         for (res, _) in CONTROLLERS {
-            keys.extend(self.state.store.keys(res));
+            // Endpoints and namespace defaults only change with events.
+            let event_driven = *res == endpoints::SERVICES || *res == namespaces::NAMESPACES;
+            if lagged || !event_driven {
+                keys.extend(self.state.store.keys(res));
+            }
         }
         self.reconcile(&keys);
     }
@@ -239,10 +265,12 @@ impl Sim {
     fn reconcile(&self, keys: &BTreeSet<Key>) {
         PASS_NOW.with(|c| c.set(Some(self.state.clock.now())));
         for (controller_res, sync) in CONTROLLERS {
-            for (res, ns, name) in keys {
-                if res == controller_res {
-                    log(res, name, sync(self, ns, name));
+            let from = (controller_res.to_string(), String::new(), String::new());
+            for (res, ns, name) in keys.range(from..) {
+                if res != controller_res {
+                    break;
                 }
+                log(res, name, sync(self, ns, name));
             }
         }
     }
@@ -381,11 +409,19 @@ impl Sim {
         Ok(())
     }
 
-    /// The objects of `res` in `ns` whose controller owner has `uid`.
+    /// The objects of `res` in `ns` whose controller owner has `uid`, in name order
+    /// (from the store's owner index: no scan of the namespace).
     fn owned_by(&self, res: &str, ns: &str, uid: &str) -> Vec<Arc<Value>> {
-        let (all, _) = self.state.store.list(res, Some(ns));
-        all.into_iter()
-            .filter(|o| controller_ref(o).is_some_and(|r| r["uid"].as_str() == Some(uid)))
+        self.state
+            .store
+            .dependents(uid)
+            .into_iter()
+            .filter(|((r, n, _), o)| {
+                r == res
+                    && n == ns
+                    && controller_ref(o).is_some_and(|r| r["uid"].as_str() == Some(uid))
+            })
+            .map(|(_, o)| o)
             .collect()
     }
 }
