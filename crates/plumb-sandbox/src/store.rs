@@ -117,7 +117,10 @@ impl Inner {
             self.unindex(&key, &old);
         }
         for uid in owner_uids(&obj) {
-            self.owned.entry(uid.to_string()).or_default().insert(key.clone());
+            self.owned
+                .entry(uid.to_string())
+                .or_default()
+                .insert(key.clone());
         }
         self.objects.insert(key, obj);
     }
