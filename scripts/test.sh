@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace, installing what the tests need first.
 # Needs: cargo (Rust 1.91+), git (with git daemon and http-backend), kubectl (with
-# kustomize), openssl and ssh (Git transport tests). As root, missing Debian
-# packages are installed with apt-get; otherwise the script says what is missing.
+# kustomize), openssl and ssh (Git transport tests), prometheus (a real one scrapes the
+# sandbox's traffic metrics; /usr/bin/prometheus or $PLUMB_PROMETHEUS). As root, missing
+# Debian packages are installed with apt-get; otherwise the script says what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ command -v git >/dev/null 2>&1 || missing+=(git)
 command -v kubectl >/dev/null 2>&1 || missing+=(kubectl)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
+[ -x "${PLUMB_PROMETHEUS:-/usr/bin/prometheus}" ] || missing+=(prometheus)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
