@@ -2,8 +2,8 @@
 //! names one of them (volumes, envFrom, roleRef, Ingress backends, …) follows the rename.
 
 use crate::error::{Result, bail};
-use crate::fieldspec::{NameBackRef, visit};
-use crate::resource::{ResId, Resource};
+use crate::fieldspec::{FieldSpec, NameBackRef, visit};
+use crate::resource::{Gvk, ResId, Resource};
 use crate::yaml::Node;
 
 /// What the pass needs to know of a possible referral target.
@@ -36,21 +36,39 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
                 .collect()
         })
         .collect();
+    // Which back-references (with targets) and which of their specs apply to objects
+    // of a kind, computed once per kind.
+    type Plan<'b> = Vec<(usize, Vec<&'b FieldSpec>)>;
+    let mut plans: Vec<(Gvk, std::rc::Rc<Plan<'_>>)> = Vec::new();
     for r in res.iter_mut() {
-        let gvk = r.gvk();
+        let plan = {
+            let gvk = r.gvk_ref();
+            match plans.iter().find(|(g, _)| gvk.is(g)) {
+                Some((_, p)) => p.clone(),
+                None => {
+                    let plan: Plan<'_> = backrefs
+                        .iter()
+                        .enumerate()
+                        .filter(|(bi, _)| !by_backref[*bi].is_empty())
+                        .map(|(bi, b)| {
+                            let specs: Vec<&FieldSpec> = b
+                                .referrers
+                                .iter()
+                                .filter(|fs| gvk.selected_by(&fs.gvk))
+                                .collect();
+                            (bi, specs)
+                        })
+                        .filter(|(_, specs)| !specs.is_empty())
+                        .collect();
+                    let plan = std::rc::Rc::new(plan);
+                    plans.push((gvk.owned(), plan.clone()));
+                    plan
+                }
+            }
+        };
         let mut referrer: Option<Referrer> = None;
-        for (bi, b) in backrefs.iter().enumerate() {
-            if by_backref[bi].is_empty() {
-                continue;
-            }
-            let specs: Vec<_> = b
-                .referrers
-                .iter()
-                .filter(|fs| gvk.selected_by(&fs.gvk))
-                .collect();
-            if specs.is_empty() {
-                continue;
-            }
+        for (bi, specs) in plan.iter() {
+            let (bi, b) = (*bi, &backrefs[*bi]);
             let referrer = referrer.get_or_insert_with(|| Referrer {
                 id: r.id(),
                 cluster: r.is_cluster_scoped(),
@@ -63,7 +81,7 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
                 .map(|&i| &targets[i])
                 .filter(|t| referrer.could_refer_to(t))
                 .collect();
-            for fs in specs {
+            for &fs in specs {
                 let role_ref_kind = if fs.path == "roleRef/name" {
                     r.node.str_at(&["roleRef", "kind"]).map(str::to_string)
                 } else {

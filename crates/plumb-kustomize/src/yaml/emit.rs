@@ -183,6 +183,18 @@ impl Emitter<'_> {
     /// A mapping key and its `:` indicator.
     fn key(&mut self, k: &str) {
         self.write_indent();
+        // Fast path (what `string` then `scalar` do for such a key).
+        if k.len() <= 128 && is_simple_plain(k) && !v2_needs_quotes(k) {
+            if !self.whitespace {
+                self.put(' ');
+            }
+            self.out.push_str(k);
+            self.column += k.len();
+            self.whitespace = false;
+            self.indention = false;
+            self.write_indicator(":", false, false, false);
+            return;
+        }
         let key_multiline = k.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']);
         if k.chars().count() <= 128 && !key_multiline {
             self.string(k, true);
@@ -254,11 +266,11 @@ impl Emitter<'_> {
         if !value.is_empty() && !self.whitespace {
             self.put(' ');
         }
-        let chars: Vec<char> = value.chars().collect();
         let mut spaces = false;
-        for (i, &c) in chars.iter().enumerate() {
+        let mut chars = value.chars().peekable();
+        while let Some(c) = chars.next() {
             if c == ' ' {
-                let next_space = chars.get(i + 1) == Some(&' ');
+                let next_space = chars.peek() == Some(&' ');
                 if allow_breaks && !spaces && self.column > BEST_WIDTH && !next_space {
                     self.write_indent();
                 } else {
@@ -491,12 +503,13 @@ fn analyze(value: &str) -> Analysis {
     let (mut break_space, mut space_break) = (false, false);
     let (mut prev_space, mut prev_break) = (false, false);
     let mut preceded_by_ws = true;
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
-    for i in 0..n {
-        let c = chars[i];
-        let followed_by_ws = i + 1 >= n || chars[i + 1] == ' ' || chars[i + 1] == '\t';
-        if i == 0 {
+    let mut chars = value.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let last = next.is_none();
+        let followed_by_ws = matches!(next, None | Some(' ' | '\t'));
+        if first {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
                 | '%' | '@' | '`' => block_indicators = true,
@@ -515,10 +528,10 @@ fn analyze(value: &str) -> Analysis {
             special = true;
         }
         if c == ' ' {
-            if i == 0 {
+            if first {
                 leading_space = true;
             }
-            if i + 1 == n {
+            if last {
                 trailing_space = true;
             }
             if prev_break {
@@ -528,10 +541,10 @@ fn analyze(value: &str) -> Analysis {
             prev_break = false;
         } else if is_break(c) {
             line_breaks = true;
-            if i == 0 {
+            if first {
                 leading_break = true;
             }
-            if i + 1 == n {
+            if last {
                 trailing_break = true;
             }
             if prev_space {
@@ -544,6 +557,7 @@ fn analyze(value: &str) -> Analysis {
             prev_break = false;
         }
         preceded_by_ws = c == ' ' || c == '\t' || is_break(c);
+        first = false;
     }
     let mut a = Analysis {
         multiline: line_breaks,

@@ -125,7 +125,11 @@ pub fn resolve_plain(v: &str, v1_1: bool) -> Resolved {
             if let Some(ts) = timestamp(v) {
                 return Resolved::Timestamp(ts);
             }
-            let plain: String = v.chars().filter(|c| *c != '_').collect();
+            let plain: Cow<'_, str> = if v.contains('_') {
+                Cow::Owned(v.chars().filter(|c| *c != '_').collect())
+            } else {
+                Cow::Borrowed(v)
+            };
             if let Some(i) = go_parse_int(&plain) {
                 if i >= i64::MIN as i128 && i <= u64::MAX as i128 {
                     return Resolved::Int(i);
@@ -157,6 +161,17 @@ fn scalar(s: &Scalar) -> Result<Out<'_>, Unsupported> {
                 String::from_utf8_lossy(&bytes).into_owned(),
             )));
         }
+    }
+    // Fast path: a plain decimal integer already in canonical form prints as written.
+    let v = s.value.as_bytes();
+    if matches!(s.tag.as_deref(), None | Some("!!int"))
+        && (s.tag.is_some() || s.style == super::node::Style::Plain)
+        && !v.is_empty()
+        && v.len() <= 18
+        && (v[0] != b'0' || v.len() == 1)
+        && v.iter().all(u8::is_ascii_digit)
+    {
+        return Ok(Out::Int(Cow::Borrowed(&s.value)));
     }
     Ok(match resolve_v3(s) {
         Resolved::Str if s.value.contains('\u{85}') => Out::Str(Cow::Owned(fold_nel(&s.value))),
@@ -226,17 +241,21 @@ pub fn go_parse_int(s: &str) -> Option<i128> {
         b'+' => (false, &s[1..]),
         _ => (false, s),
     };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, &lower[1..])
+    // The prefix is case-insensitive; digits of any case parse in their radix.
+    let prefix = |p: u8| {
+        let b = body.as_bytes();
+        b.len() >= 2 && b[0] == b'0' && b[1].to_ascii_lowercase() == p
+    };
+    let (radix, digits) = if prefix(b'x') {
+        (16, &body[2..])
+    } else if prefix(b'o') {
+        (8, &body[2..])
+    } else if prefix(b'b') {
+        (2, &body[2..])
+    } else if body.len() > 1 && body.starts_with('0') {
+        (8, &body[1..])
     } else {
-        (10, lower.as_str())
+        (10, body)
     };
     if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return None;
