@@ -494,3 +494,85 @@ fn every_namespace_gets_its_default_service_account_and_root_ca() {
         );
     }
 }
+
+#[test]
+fn controllers_scheduler_and_kubelets_record_events_kubectl_describe_shows() {
+    let c = cluster(10.0, 1);
+    c.ok(
+        &["apply", "-f", "-"],
+        Some(&deployment("web", "nginx:1.27", 2, "")),
+    );
+    c.ok(
+        &["rollout", "status", "deployment/web", "--timeout=60s"],
+        None,
+    );
+    let rs = json(&c, &["get", "rs", "-l", "app=web"]);
+    let rs_name = rs["items"][0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let d = c.kubectl(&["describe", "deployment", "web"]);
+    assert!(
+        d.contains(&format!("Scaled up replica set {rs_name} from 0 to 2")),
+        "{d}"
+    );
+    assert!(
+        d.contains("ScalingReplicaSet") && d.contains("deployment-controller"),
+        "{d}"
+    );
+    let r = c.kubectl(&["describe", "rs", &rs_name]);
+    assert!(
+        r.contains("SuccessfulCreate") && r.contains("Created pod: web-"),
+        "{r}"
+    );
+    let pods = json(&c, &["get", "pods", "-l", "app=web"]);
+    let pod = pods["items"][0]["metadata"]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let p = c.kubectl(&["describe", "pod", &pod]);
+    for want in [
+        format!("Successfully assigned default/{pod} to sandbox-node"),
+        "Container image \"nginx:1.27\" already present on machine".to_string(),
+        "Created container: app".to_string(),
+        "Started container app".to_string(),
+    ] {
+        assert!(p.contains(&want), "{want} in\n{p}");
+    }
+
+    // Crash loops are warned about, repeatedly: one event counted up.
+    c.ok(&["run", "bad", "--image=myapp:v9"], None);
+    eventually(60, "a BackOff warning seen more than once", || {
+        let ev = json(
+            &c,
+            &[
+                "get",
+                "events",
+                "--field-selector",
+                "involvedObject.name=bad,reason=BackOff",
+            ],
+        );
+        let count = ev["items"][0]["count"].as_i64().unwrap_or(0);
+        (
+            count >= 2 && ev["items"][0]["type"] == "Warning",
+            format!("{ev:#}"),
+        )
+    });
+    let all = c.kubectl(&["get", "events", "--field-selector", "type=Warning"]);
+    assert!(
+        all.contains("Back-off restarting failed container bad in pod bad_default("),
+        "{all}"
+    );
+
+    // Scaling down: the pods get deleted and stop.
+    c.kubectl(&["scale", "deployment/web", "--replicas=1"]);
+    eventually(60, "a pod stopped", || {
+        let ev = c.kubectl(&["get", "events", "--field-selector", "reason=Killing"]);
+        (ev.contains("Stopping container app"), ev)
+    });
+    let d = c.kubectl(&["describe", "deployment", "web"]);
+    assert!(
+        d.contains(&format!("Scaled down replica set {rs_name} from 2 to 1")),
+        "{d}"
+    );
+}

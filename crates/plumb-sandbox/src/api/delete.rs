@@ -70,6 +70,25 @@ fn options(ctx: &Ctx) -> ApiResult<DeleteOptions> {
     })
 }
 
+/// Deletes one object as a controller does: background propagation, the object's own
+/// grace period, only if it still has `uid`.
+pub fn delete_as_controller(
+    state: &Arc<AppState>,
+    ty: &Arc<ResourceType>,
+    namespace: &str,
+    name: &str,
+    uid: &str,
+) -> ApiResult<Arc<Value>> {
+    let opts = DeleteOptions {
+        propagation: Propagation::Background,
+        precondition_uid: Some(uid.to_string()),
+        precondition_rv: None,
+        dry_run: false,
+        grace: None,
+    };
+    delete_object(state, ty, namespace, name, &opts)
+}
+
 /// DELETE one object.
 pub fn delete(ctx: &Ctx) -> ApiResult<Response> {
     let opts = options(ctx)?;

@@ -1,6 +1,6 @@
 //! The HTTP API: one handler that routes Kubernetes REST paths to the verbs.
 
-mod delete;
+pub mod delete;
 mod discovery;
 pub mod faults;
 mod hooks;

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::conditions::{
     condition, new_condition, progressing, remove_condition, set_condition, set_paused_condition,
 };
+use super::events::DEPLOYMENT_CONTROLLER;
 use super::replicaset::{replicas, status_count};
 use super::template::{HASH_LABEL, pod_template_hash, same_template};
 use super::{DEPLOYMENTS, REPLICASETS, Sim, SimError, age_secs, owner_ref, terminating};
@@ -254,6 +255,18 @@ impl Sim {
                 .to_string(),
             rs["metadata"]["name"].as_str().unwrap_or("").to_string(),
         );
+        let from = rs["spec"]["replicas"].as_i64().unwrap_or(0);
+        if from != to
+            && let Some(owner) = super::controller_ref(rs)
+            && let Some(d) =
+                self.state
+                    .store
+                    .get(DEPLOYMENTS, &ns, owner["name"].as_str().unwrap_or(""))
+        {
+            let way = if to > from { "up" } else { "down" };
+            let msg = format!("Scaled {way} replica set {name} from {from} to {to}");
+            self.event(&d, false, "ScalingReplicaSet", &msg, &DEPLOYMENT_CONTROLLER);
+        }
         rs["spec"]["replicas"] = json!(to);
         rs["metadata"]["annotations"][DESIRED] = json!(plan.replicas.to_string());
         rs["metadata"]["annotations"][MAX] = json!((plan.replicas + plan.surge).to_string());
@@ -317,7 +330,12 @@ impl Sim {
             "spec": spec,
         });
         let ns = d["metadata"]["namespace"].as_str().unwrap_or("");
-        self.create("apps", "replicasets", ns, rs)
+        let created = self.create("apps", "replicasets", ns, rs)?;
+        if count > 0 {
+            let msg = format!("Scaled up replica set {name} from 0 to {count}");
+            self.event(d, false, "ScalingReplicaSet", &msg, &DEPLOYMENT_CONTROLLER);
+        }
+        Ok(created)
     }
 
     /// Deletes old, empty ReplicaSets beyond `revisionHistoryLimit` (oldest revision first).

@@ -13,6 +13,7 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 
+use super::events::SCHEDULER;
 use super::profiles::Behaviour;
 use super::{PODS, Sim, SimError, now, pass_now, terminating};
 
@@ -162,6 +163,8 @@ impl Sim {
         let node = candidates[i].clone();
         let due = add(now_t, self.state.profiles.for_pod(pod).ready_after);
         self.wake(ns, name, uid, due);
+        let msg = format!("Successfully assigned {ns}/{name} to {node}");
+        self.event(pod, false, "Scheduled", &msg, &SCHEDULER);
         self.modify(PODS, ns, name, uid, |cur| {
             let mut next = cur.clone();
             next["spec"]["nodeName"] = json!(node);
@@ -216,6 +219,7 @@ impl Sim {
                     .state
                     .profiles
                     .for_image(c["image"].as_str().unwrap_or(""));
+                self.started_events(pod, c);
                 running(c, &ts, !crashes(&b), 0, json!({}))
             })
             .collect();
@@ -289,6 +293,7 @@ impl Sim {
                     out.push(s);
                 } else if restarts == 0 {
                     // The first exit restarts at once; the back-off starts after it.
+                    self.started_events(pod, c);
                     out.push(running(c, &ts, false, 1, json!({"terminated": terminated})));
                     soonest(add(now_t, CRASH_AFTER));
                 } else {
@@ -301,6 +306,10 @@ impl Sim {
                     s["lastState"] = json!({"terminated": terminated});
                     s["ready"] = json!(false);
                     s["started"] = json!(false);
+                    let cname = c["name"].as_str().unwrap_or("");
+                    let msg =
+                        format!("Back-off restarting failed container {cname} in pod {pod_ref}");
+                    self.container_event(pod, cname, true, "BackOff", &msg);
                     soonest(add(now_t, wait));
                     out.push(s);
                 }
@@ -319,6 +328,7 @@ impl Sim {
                 if !ok {
                     soonest(add(now_t, CRASH_AFTER));
                 }
+                self.started_events(pod, c);
                 out.push(running(c, &ts, ok, restarts + 1, cur["lastState"].clone()));
                 continue;
             }
@@ -364,6 +374,11 @@ impl Sim {
             let mut status = pod["status"].clone();
             if let Some(list) = status["containerStatuses"].as_array_mut() {
                 for s in list {
+                    if s["ready"] == true {
+                        let cname = s["name"].as_str().unwrap_or("");
+                        let msg = format!("Stopping container {cname}");
+                        self.container_event(pod, cname, false, "Killing", &msg);
+                    }
                     s["ready"] = json!(false);
                 }
             }
@@ -375,6 +390,30 @@ impl Sim {
         }
         self.forget(uid);
         self.remove(PODS, ns, name, uid)
+    }
+}
+
+impl Sim {
+    /// The kubelet's events for a container it starts.
+    fn started_events(&self, pod: &Value, c: &Value) {
+        let name = c["name"].as_str().unwrap_or("");
+        let image = c["image"].as_str().unwrap_or("");
+        let pulled = format!("Container image \"{image}\" already present on machine");
+        self.container_event(pod, name, false, "Pulled", &pulled);
+        self.container_event(
+            pod,
+            name,
+            false,
+            "Created",
+            &format!("Created container: {name}"),
+        );
+        self.container_event(
+            pod,
+            name,
+            false,
+            "Started",
+            &format!("Started container {name}"),
+        );
     }
 }
 

@@ -9,6 +9,7 @@
 mod conditions;
 mod deployment;
 mod endpoints;
+mod events;
 mod kubelet;
 mod namespaces;
 pub mod profiles;
@@ -74,6 +75,8 @@ pub struct SimOptions {
     pub profiles: Arc<profiles::Profiles>,
     /// Seed of the simulator's random choices (traffic, errors, latencies).
     pub seed: u64,
+    /// Record Events (scaling, pod creation, scheduling, container starts, back-offs).
+    pub events: bool,
 }
 
 impl Default for SimOptions {
@@ -85,6 +88,7 @@ impl Default for SimOptions {
             nodes: 1,
             profiles: Arc::new(profiles::Profiles::empty(ready)),
             seed: 1,
+            events: true,
         }
     }
 }
@@ -118,6 +122,8 @@ struct Sim {
     /// The next simulated time each Pod (by uid) changes on its own (ready, crash,
     /// restart, shutdown), with a timer armed for it.
     wakeups: std::sync::Mutex<std::collections::HashMap<String, jiff::Timestamp>>,
+    /// When expired events were last removed.
+    last_sweep: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 /// Starts the simulator on `state`; it runs until the task is aborted.
@@ -136,6 +142,7 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
         next_pod_ip: std::sync::atomic::AtomicU32::new(10),
         next_node: std::sync::atomic::AtomicUsize::new(0),
         wakeups: std::sync::Mutex::default(),
+        last_sweep: std::sync::Mutex::default(),
     };
     sim.state
         .kubelets
@@ -249,6 +256,10 @@ impl Sim {
     fn reconcile_all(&self, lagged: bool) {
         if let Err(e) = self.state.profiles.reload_if_changed() {
             tracing::warn!(error = %e, "the profile file is not reloaded; the previous profiles stay");
+        }
+        PASS_NOW.with(|c| c.set(Some(self.state.clock.now())));
+        if let Err(e) = self.sweep_events() {
+            tracing::debug!(error = %e, "expired events not removed");
         }
         let mut keys: BTreeSet<Key> = BTreeSet::new();
         for (res, _) in CONTROLLERS {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
+use super::events::REPLICASET_CONTROLLER;
 use super::{PODS, REPLICASETS, Sim, SimError, age_secs, int, owner_ref, terminating};
 
 /// At most this many Pods are created or deleted per sync (`burstReplicas`).
@@ -25,7 +26,12 @@ impl Sim {
         let mut pods = self.active_pods(ns, &uid);
         if pods.len() < want {
             for _ in 0..(want - pods.len()).min(BURST) {
-                self.create("", "pods", ns, pod_from(&rs))?;
+                let pod = self.create("", "pods", ns, pod_from(&rs))?;
+                let msg = format!(
+                    "Created pod: {}",
+                    pod["metadata"]["name"].as_str().unwrap_or("")
+                );
+                self.event(&rs, false, "SuccessfulCreate", &msg, &REPLICASET_CONTROLLER);
             }
         } else if pods.len() > want {
             // getPodsToDelete: unscheduled, then pending, then not ready, then the newest.
@@ -47,7 +53,9 @@ impl Sim {
             for p in pods.iter().take((pods.len() - want).min(BURST)) {
                 let pname = p["metadata"]["name"].as_str().unwrap_or("");
                 let puid = p["metadata"]["uid"].as_str().unwrap_or("");
-                self.remove(PODS, ns, pname, puid)?;
+                self.delete_pod(ns, pname, puid)?;
+                let msg = format!("Deleted pod: {pname}");
+                self.event(&rs, false, "SuccessfulDelete", &msg, &REPLICASET_CONTROLLER);
             }
         }
         let pods = self.active_pods(ns, &uid);
@@ -76,6 +84,19 @@ impl Sim {
             status["conditions"] = c.clone();
         }
         self.write_status(REPLICASETS, ns, name, &uid, status)
+    }
+
+    /// Deletes a Pod through the API server, so that it terminates gracefully.
+    pub(super) fn delete_pod(&self, ns: &str, name: &str, uid: &str) -> Result<(), SimError> {
+        let ty = self
+            .state
+            .registry
+            .get("", "v1", "pods")
+            .ok_or(SimError::Unregistered("pods"))?;
+        match crate::api::delete::delete_as_controller(&self.state, &ty, ns, name, uid) {
+            Err(e) if e.code == 404 || e.code == 409 => Ok(()),
+            r => r.map(|_| ()).map_err(SimError::Api),
+        }
     }
 
     /// The live Pods a ReplicaSet controls.
