@@ -20,6 +20,7 @@ mod kustomization;
 mod loader;
 mod output;
 pub mod overrides;
+mod par;
 mod patch;
 mod plugins;
 mod replacements;
