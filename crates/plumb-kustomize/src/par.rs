@@ -12,6 +12,12 @@ pub const MIN_PARALLEL_BYTES: usize = 48 << 10;
 fn threads() -> usize {
     static N: OnceLock<usize> = OnceLock::new();
     *N.get_or_init(|| {
+        if let Some(n) = std::env::var("PLUMB_KUSTOMIZE_THREADS")
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+        {
+            return n.clamp(1, 4);
+        }
         std::thread::available_parallelism()
             .map(|n| n.get().min(4))
             .unwrap_or(1)

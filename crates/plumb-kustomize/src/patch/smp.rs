@@ -81,15 +81,17 @@ fn merge_map(dest: Option<Node>, p: &Mapping, schema: Option<Schema<'_>>) -> Opt
             continue;
         }
         let child_schema = schema.and_then(|s| s.field(k));
-        // Take the current value out instead of cloning it; the merge puts it back.
-        let cur = d
-            .get_mut(k)
-            .map(|slot| std::mem::replace(slot, Node::null()));
-        match merge(cur, v, child_schema) {
-            Some(n) => d.insert(k.clone(), n),
-            None => {
+        // Take the current value out instead of cloning it (the placeholder allocates
+        // nothing); the merge result goes back in its place.
+        if let Some(slot) = d.get_mut(k) {
+            let cur = std::mem::replace(slot, Node::Seq(Vec::new()));
+            if let Some(n) = merge(Some(cur), v, child_schema) {
+                *slot = n;
+            } else {
                 d.remove(k);
             }
+        } else if let Some(n) = merge(None, v, child_schema) {
+            d.entries.push((k.clone(), n));
         }
     }
     Some(Node::Map(d))

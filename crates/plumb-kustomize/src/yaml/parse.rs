@@ -196,13 +196,16 @@ impl<'a> Builder<'a> {
                             return Err(ParseError::at(&kspan, "mapping keys must be scalars"));
                         }
                     };
-                    if self.strict && map.contains(&key) {
+                    if !map.contains(&key) {
+                        map.entries.push((key, value));
+                    } else if self.strict {
                         return Err(ParseError::at(
                             &kspan,
                             format!("mapping key {key:?} already defined"),
                         ));
+                    } else {
+                        map.insert(key, value);
                     }
-                    map.insert(key, value);
                 }
                 for m in merges {
                     apply_merge(&mut map, m);
