@@ -27,13 +27,45 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
             suffixes: r.suffixes.clone(),
         })
         .collect();
-    // Possible targets of each back-reference, by kind, computed once.
+    // Possible targets of each back-reference, by kind, computed once. The kinds the
+    // targets have (had) are few: each target gets a bit set of them, and a
+    // back-reference is matched against the kinds, not against every id.
+    let mut kinds: Vec<&crate::resource::Gvk> = Vec::new();
+    let masks: Option<Vec<u64>> = targets
+        .iter()
+        .map(|t| {
+            let mut m = 0u64;
+            for id in &t.ids {
+                let i = match kinds.iter().position(|g| **g == id.gvk) {
+                    Some(i) => i,
+                    None => {
+                        kinds.push(&id.gvk);
+                        kinds.len() - 1
+                    }
+                };
+                m |= 1u64
+                    .checked_shl(u32::try_from(i).ok()?)
+                    .filter(|_| i < 64)?;
+            }
+            Some(m)
+        })
+        .collect();
     let by_backref: Vec<Vec<usize>> = backrefs
         .iter()
-        .map(|b| {
-            (0..targets.len())
+        .map(|b| match &masks {
+            Some(masks) => {
+                let sel = kinds
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| g.selected_by(&b.gvk))
+                    .fold(0u64, |m, (i, _)| m | (1 << i));
+                (0..targets.len())
+                    .filter(|&i| masks[i] & sel != 0)
+                    .collect()
+            }
+            None => (0..targets.len())
                 .filter(|&i| targets[i].ids.iter().any(|id| id.gvk.selected_by(&b.gvk)))
-                .collect()
+                .collect(),
         })
         .collect();
     // Which back-references (with targets) and which of their specs apply to objects
