@@ -7,14 +7,18 @@
 //! becoming ready, `minReadySeconds`, `progressDeadlineSeconds`).
 
 mod conditions;
+mod cronjob;
+mod daemonset;
 mod deployment;
 mod endpoints;
 mod events;
+mod job;
 mod kubelet;
 mod namespaces;
 pub mod profiles;
 mod replicaset;
 mod scale;
+mod statefulset;
 mod template;
 
 pub use template::pod_template_hash;
@@ -39,6 +43,10 @@ const MANAGER: &str = "kube-controller-manager";
 const DEPLOYMENTS: &str = "apps/deployments";
 const REPLICASETS: &str = "apps/replicasets";
 const PODS: &str = "/pods";
+const STATEFULSETS: &str = "apps/statefulsets";
+const DAEMONSETS: &str = "apps/daemonsets";
+const JOBS: &str = "batch/jobs";
+const CRONJOBS: &str = "batch/cronjobs";
 
 /// A controller's reconcile function for one object (namespace, name).
 type SyncFn = fn(&Sim, &str, &str) -> Result<(), SimError>;
@@ -51,6 +59,10 @@ const CONTROLLERS: &[(&str, SyncFn)] = &[
     (PODS, Sim::sync_pod),
     (REPLICASETS, Sim::sync_replicaset),
     (DEPLOYMENTS, Sim::sync_deployment),
+    (STATEFULSETS, Sim::sync_statefulset),
+    (DAEMONSETS, Sim::sync_daemonset),
+    (JOBS, Sim::sync_job),
+    (CRONJOBS, Sim::sync_cronjob),
     // Last: Endpoints list the pods as the passes before left them.
     (endpoints::SERVICES, Sim::sync_service),
 ];
@@ -60,6 +72,10 @@ const CONTROLLERS: &[(&str, SyncFn)] = &[
 const OWNERS: &[(&str, &str, &str)] = &[
     ("apps/v1", "ReplicaSet", REPLICASETS),
     ("apps/v1", "Deployment", DEPLOYMENTS),
+    ("apps/v1", "StatefulSet", STATEFULSETS),
+    ("apps/v1", "DaemonSet", DAEMONSETS),
+    ("batch/v1", "Job", JOBS),
+    ("batch/v1", "CronJob", CRONJOBS),
 ];
 
 /// How the simulator behaves.
