@@ -13,9 +13,7 @@ pub const MANAGED_BY: &str = "kustomize-(devel)";
 /// Prints all objects (their annotations are normalised in place first), on a few
 /// threads when there are many; the first failing object (in order) is reported.
 pub fn render(res: Vec<Resource>) -> Result<String> {
-    // About what an object prints to; the weight only balances the threads.
-    let min = crate::par::MIN_PARALLEL_BYTES / 512;
-    let parts = crate::par::map_chunks(res, |_| 1, min, render_chunk);
+    let parts = crate::par::map_chunks(res, |_| 1, crate::par::MIN_PARALLEL_OBJECTS, render_chunk);
     let mut out = String::with_capacity(
         parts
             .iter()

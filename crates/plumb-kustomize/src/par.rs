@@ -1,12 +1,18 @@
-//! Splitting pure work (parsing resource files, printing objects) over a few threads
-//! when there is enough of it to pay for them. Results keep their input order, so a
-//! build reports the same first error as when it runs on one thread.
+//! Splitting pure work (printing objects) over a few threads when there is enough of it
+//! to pay for them. Results keep their input order, so a build reports the same first
+//! error as when it runs on one thread. `PLUMB_KUSTOMIZE_THREADS=1` keeps everything on
+//! the calling thread.
+//!
+//! Parsing stays on the calling thread: objects allocated by a short-lived thread live
+//! in that thread's malloc arena, which glibc hands back to the system once the objects
+//! are freed, so every build paid the page faults again (and lost more than it gained
+//! on a busy machine).
 
 use std::sync::OnceLock;
 
-/// Less work than this (in bytes of YAML) stays on the calling thread: a thread costs
-/// about what parsing a few kilobytes does.
-pub const MIN_PARALLEL_BYTES: usize = 48 << 10;
+/// Fewer objects than this are printed on the calling thread: a thread costs about
+/// what printing a few dozen objects does.
+pub const MIN_PARALLEL_OBJECTS: usize = 96;
 
 /// Threads worth using: the machine's parallelism, at most 4.
 fn threads() -> usize {

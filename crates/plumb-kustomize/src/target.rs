@@ -106,10 +106,8 @@ impl Ctx<'_> {
         self.load_openapi(k)?;
         let mut seen: std::collections::HashSet<IdKey> =
             acc.resources.iter().map(IdKey::of).collect();
-        let entries = k.resources()?;
-        let parsed = self.read_resource_files(k, &entries);
-        for (entry, parsed) in entries.iter().zip(parsed) {
-            self.add_resource_entry(k, entry, parsed, acc, &mut seen)
+        for entry in k.resources()? {
+            self.add_resource_entry(k, &entry, acc, &mut seen)
                 .map_err(|e| e.in_file(&k.file).at_entry(format!("resources: {entry}")))?;
         }
         for entry in k.strings("configurations")? {
@@ -165,62 +163,17 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// The objects of each `resources` entry that names a file (`None` for the others),
-    /// read in order and parsed on a few threads when there is enough text. Reading
-    /// ahead changes nothing visible: errors are kept and reported at their entry.
-    fn read_resource_files(
-        &self,
-        k: &Kustomization,
-        entries: &[String],
-    ) -> Vec<Option<Result<Vec<Resource>>>> {
-        let texts: Vec<Option<Result<String>>> = entries
-            .iter()
-            .map(|entry| {
-                if is_remote(entry) {
-                    return None;
-                }
-                let path = join_clean(&k.dir, entry);
-                if path.is_dir() {
-                    return None;
-                }
-                Some(self.loader.read_file(&k.dir, &path, false))
-            })
-            .collect();
-        let weight = |t: &Option<Result<String>>| match t {
-            Some(Ok(text)) => text.len(),
-            _ => 0,
-        };
-        crate::par::map_chunks(texts, weight, crate::par::MIN_PARALLEL_BYTES, |chunk| {
-            chunk
-                .into_iter()
-                .map(|t| t.map(|t| t.and_then(|text| resources_from_text(&text))))
-                .collect::<Vec<_>>()
-        })
-        .into_iter()
-        .flatten()
-        .collect()
-    }
-
     fn add_resource_entry(
         &mut self,
         k: &Kustomization,
         entry: &str,
-        parsed: Option<Result<Vec<Resource>>>,
         acc: &mut Accumulated,
         seen: &mut std::collections::HashSet<IdKey>,
     ) -> Result<()> {
-        if is_remote(entry) {
+        if entry.contains("://") || entry.starts_with("github.com/") || entry.starts_with("git@") {
             bail!("remote resources are not supported by plumb's native kustomize");
         }
         let path = join_clean(&k.dir, entry);
-        if let Some(parsed) = parsed {
-            let origin = format!("path: {}\n", relative(&path, &self.root));
-            for mut r in parsed? {
-                r.origin = Some(origin.clone());
-                append_seen(&mut acc.resources, seen, r)?;
-            }
-            return Ok(());
-        }
         if path.is_dir() {
             let mut sub = Accumulated {
                 config: TransformerConfig::builtin(),
@@ -491,11 +444,6 @@ impl Ctx<'_> {
         }
         Ok(())
     }
-}
-
-/// A `resources` entry naming a remote location.
-fn is_remote(entry: &str) -> bool {
-    entry.contains("://") || entry.starts_with("github.com/") || entry.starts_with("git@")
 }
 
 /// Reads the objects of a YAML (or JSON) text, flattening `List` kinds.

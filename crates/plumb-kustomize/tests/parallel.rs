@@ -1,4 +1,4 @@
-//! Builds big enough to be parsed and printed on several threads: the output and the
+//! Builds big enough to be printed on several threads: the output and the
 //! error reported are those of a build on one thread (objects in order, the first
 //! failing entry in file order).
 
