@@ -14,6 +14,8 @@ use super::job::{batch_owner_ref, has_condition};
 use super::statefulset::{name_of, uid_of};
 use super::{CRONJOBS, JOBS, Sim, SimError, pass_now, terminating};
 
+/// The events' source.
+const COMPONENT: &str = "cronjob-controller";
 /// The annotation of a CronJob's Job holding its scheduled time.
 const SCHEDULED: &str = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 /// Missed schedules looked at before giving up on finding the latest (the real
@@ -46,6 +48,20 @@ impl Sim {
             has_condition(&j["status"], "Complete") || has_condition(&j["status"], "Failed")
         };
         let mut active: Vec<Value> = jobs.iter().filter(|j| !finished(j)).cloned().collect();
+        let was_active = |j: &Value| {
+            status["active"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|r| r["uid"] == j["metadata"]["uid"]))
+        };
+        for j in jobs.iter().filter(|j| finished(j) && was_active(j)) {
+            let cond = if has_condition(&j["status"], "Complete") {
+                "Complete"
+            } else {
+                "Failed"
+            };
+            let msg = format!("Saw completed job: {}, condition: {cond}", name_of(j));
+            self.controller_event(&cj, COMPONENT, false, "SawCompletedJob", &msg);
+        }
         for j in jobs
             .iter()
             .filter(|j| has_condition(&j["status"], "Complete"))
@@ -78,7 +94,7 @@ impl Sim {
             done.sort_by_key(|j| started(j));
             let excess = done.len() as i64 - limit;
             for j in done.into_iter().take(usize::try_from(excess).unwrap_or(0)) {
-                self.remove_job(j)?;
+                self.remove_job(&cj, j)?;
             }
         }
 
@@ -92,14 +108,23 @@ impl Sim {
                 status["lastScheduleTime"] = json!(crate::clock::format_ts(at));
             } else if policy == "Forbid" && !active.is_empty() {
                 // Skipped: the next schedule is tried when the active Job finishes.
+                self.controller_event(
+                    &cj,
+                    COMPONENT,
+                    false,
+                    "JobAlreadyActive",
+                    "Not starting job because prior execution is running and concurrency policy is Forbid",
+                );
             } else {
                 if policy == "Replace" {
                     for j in &active {
-                        self.remove_job(j)?;
+                        self.remove_job(&cj, j)?;
                     }
                     active.clear();
                 }
                 let job = self.create("batch", "jobs", ns, job_from(&cj, &job_name, at))?;
+                let msg = format!("Created job {job_name}");
+                self.controller_event(&cj, COMPONENT, false, "SuccessfulCreate", &msg);
                 active.push((*job).clone());
                 status["lastScheduleTime"] = json!(crate::clock::format_ts(at));
             }
@@ -154,7 +179,7 @@ impl Sim {
     }
 
     /// Deletes a Job through the API server; the garbage collector takes its Pods.
-    fn remove_job(&self, job: &Value) -> Result<(), SimError> {
+    fn remove_job(&self, cj: &Value, job: &Value) -> Result<(), SimError> {
         let ty = self
             .state
             .registry
@@ -169,7 +194,12 @@ impl Sim {
             &uid_of(job),
         ) {
             Err(e) if e.code == 404 || e.code == 409 => Ok(()),
-            r => r.map(|_| ()).map_err(SimError::Api),
+            r => {
+                r.map_err(SimError::Api)?;
+                let msg = format!("Deleted job {}", name_of(job));
+                self.controller_event(cj, COMPONENT, false, "SuccessfulDelete", &msg);
+                Ok(())
+            }
         }
     }
 }

@@ -15,6 +15,8 @@ use super::template::pod_template_hash;
 use super::{DAEMONSETS, PODS, Sim, SimError, owner_ref, terminating};
 
 const NODES: &str = "/nodes";
+/// The events' source.
+const COMPONENT: &str = "daemonset-controller";
 const TEMPLATE_GENERATION: &str = "pod-template-generation";
 
 impl Sim {
@@ -75,27 +77,29 @@ impl Sim {
                 let leaving = pods.iter().any(|p| terminating(p));
                 for p in pods.into_iter().filter(|p| !terminating(p)) {
                     if p["status"]["phase"] == "Failed" {
-                        self.delete_pod(ns, &name_of(&p), &uid_of(&p))?;
+                        self.ds_delete_pod(&ds, &p)?;
                     } else {
                         alive.push(p);
                     }
                 }
                 for p in alive.iter().skip(1) {
-                    self.delete_pod(ns, &name_of(p), &uid_of(p))?;
+                    self.ds_delete_pod(&ds, p)?;
                 }
                 // A replacement waits until the Pod it replaces is gone (host ports).
                 if alive.is_empty() && !leaving {
-                    self.create("", "pods", ns, daemon_pod(&ds, &hash, &node_name))?;
+                    let pod = self.create("", "pods", ns, daemon_pod(&ds, &hash, &node_name))?;
+                    let msg = format!("Created pod: {}", name_of(&pod));
+                    self.controller_event(&ds, COMPONENT, false, "SuccessfulCreate", &msg);
                 }
             } else {
                 for p in pods.into_iter().filter(|p| !terminating(p)) {
-                    self.delete_pod(ns, &name_of(&p), &uid_of(&p))?;
+                    self.ds_delete_pod(&ds, &p)?;
                 }
             }
         }
         // Pods of nodes that are gone.
         for p in by_node.into_values().flatten().filter(|p| !terminating(p)) {
-            self.delete_pod(ns, &name_of(&p), &uid_of(&p))?;
+            self.ds_delete_pod(&ds, &p)?;
         }
 
         let strategy = &ds["spec"]["updateStrategy"];
@@ -179,6 +183,15 @@ impl Sim {
         self.write_status(DAEMONSETS, ns, name, &uid, status)
     }
 
+    /// Deletes one of the DaemonSet's Pods and says so.
+    fn ds_delete_pod(&self, ds: &Value, pod: &Value) -> Result<(), SimError> {
+        let ns = ds["metadata"]["namespace"].as_str().unwrap_or("");
+        self.delete_pod(ns, &name_of(pod), &uid_of(pod))?;
+        let msg = format!("Deleted pod: {}", name_of(pod));
+        self.controller_event(ds, COMPONENT, false, "SuccessfulDelete", &msg);
+        Ok(())
+    }
+
     /// `rollingUpdate`: old Pods that are unavailable go at once; available ones while
     /// fewer than maxUnavailable nodes lack an available Pod.
     fn roll(
@@ -212,7 +225,7 @@ impl Sim {
                 if is_available(p, min_ready) {
                     old_available.push(p.clone());
                 } else {
-                    self.delete_pod(ns, &name_of(p), &uid_of(p))?;
+                    self.ds_delete_pod(ds, p)?;
                 }
             }
         }
@@ -220,7 +233,7 @@ impl Sim {
             if unavailable >= max_unavailable {
                 break;
             }
-            self.delete_pod(ns, &name_of(&p), &uid_of(&p))?;
+            self.ds_delete_pod(ds, &p)?;
             unavailable += 1;
         }
         Ok(())

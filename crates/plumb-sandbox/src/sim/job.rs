@@ -24,6 +24,8 @@ use super::{JOBS, PODS, Sim, SimError, age_secs, now, pass_now, terminating};
 
 /// The annotation and label holding an Indexed Job Pod's completion index.
 pub(super) const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
+/// The events' source.
+const COMPONENT: &str = "job-controller";
 /// The first retry waits this long; each further failure doubles it, up to six minutes.
 const BACKOFF_BASE: i64 = 10;
 const BACKOFF_MAX: i64 = 360;
@@ -54,7 +56,7 @@ impl Sim {
         let active: Vec<&Arc<Value>> = pods.iter().filter(|p| is_active(p)).collect();
         if finished {
             for p in active {
-                self.delete_pod(ns, &name_of(p), &uid_of(p))?;
+                self.job_delete_pod(&job, p)?;
             }
             return Ok(());
         }
@@ -92,6 +94,7 @@ impl Sim {
         // Suspension and resumption.
         if suspended {
             if !has_condition(&status, "Suspended") {
+                self.controller_event(&job, COMPONENT, false, "Suspended", "Job suspended");
                 set_condition(
                     &mut status,
                     "Suspended",
@@ -103,6 +106,7 @@ impl Sim {
             }
         } else {
             if has_condition(&status, "Suspended") {
+                self.controller_event(&job, COMPONENT, false, "Resumed", "Job resumed");
                 set_condition(
                     &mut status,
                     "Suspended",
@@ -157,17 +161,18 @@ impl Sim {
         let mut active_count = active.len() as i64;
         if let Some((reason, message)) = failure {
             for p in &active {
-                self.delete_pod(ns, &name_of(p), &uid_of(p))?;
+                self.job_delete_pod(&job, p)?;
             }
             active_count = 0;
             // The terminal condition waits for the Pods to be gone.
             set_condition(&mut status, "FailureTarget", "True", reason, message, &ts);
             if !self.pods_terminating(ns, &uid) {
                 set_condition(&mut status, "Failed", "True", reason, message, &ts);
+                self.controller_event(&job, COMPONENT, true, reason, message);
             }
         } else if complete {
             for p in &active {
-                self.delete_pod(ns, &name_of(p), &uid_of(p))?;
+                self.job_delete_pod(&job, p)?;
             }
             active_count = 0;
             let message = "Reached expected number of succeeded pods";
@@ -189,6 +194,7 @@ impl Sim {
                     &ts,
                 );
                 status["completionTime"] = json!(ts);
+                self.controller_event(&job, COMPONENT, false, "Completed", "Job completed");
             }
         } else {
             let want = if suspended {
@@ -216,7 +222,9 @@ impl Sim {
                         } else {
                             None
                         };
-                        self.create("", "pods", ns, job_pod(&job, index))?;
+                        let pod = self.create("", "pods", ns, job_pod(&job, index))?;
+                        let msg = format!("Created pod: {}", name_of(&pod));
+                        self.controller_event(&job, COMPONENT, false, "SuccessfulCreate", &msg);
                         active_count += 1;
                     }
                 }
@@ -239,7 +247,7 @@ impl Sim {
                     .iter()
                     .take(usize::try_from(active_count - want).unwrap_or(0))
                 {
-                    self.delete_pod(ns, &name_of(p), &uid_of(p))?;
+                    self.job_delete_pod(&job, p)?;
                 }
                 active_count = want;
             }
@@ -327,6 +335,15 @@ impl Sim {
                 Some(next)
             })?;
         }
+        Ok(())
+    }
+
+    /// Deletes one of the Job's Pods and says so.
+    fn job_delete_pod(&self, job: &Value, pod: &Value) -> Result<(), SimError> {
+        let ns = job["metadata"]["namespace"].as_str().unwrap_or("");
+        self.delete_pod(ns, &name_of(pod), &uid_of(pod))?;
+        let msg = format!("Deleted pod: {}", name_of(pod));
+        self.controller_event(job, COMPONENT, false, "SuccessfulDelete", &msg);
         Ok(())
     }
 

@@ -9,10 +9,13 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::events::Source;
 use super::replicaset::{is_available, is_ready};
 use super::template::pod_template_hash;
 use super::{PODS, STATEFULSETS, Sim, SimError, owner_ref, terminating};
 
+/// The events' source.
+const COMPONENT: &str = "statefulset-controller";
 /// Storage key of ControllerRevisions.
 pub(super) const REVISIONS: &str = "apps/controllerrevisions";
 /// Storage key of PersistentVolumeClaims.
@@ -74,7 +77,7 @@ impl Sim {
                 && matches!(p["status"]["phase"].as_str(), Some("Failed" | "Succeeded"))
                 && !terminating(p)
             {
-                self.delete_pod(ns, &name_of(p), &uid_of(p))?;
+                self.set_delete_pod(&set, p)?;
                 wanted.remove(&ord);
             }
             match wanted.get(&ord) {
@@ -88,6 +91,11 @@ impl Sim {
                     };
                     self.create_claims(&set, ord)?;
                     let pod = self.create("", "pods", ns, set_pod(&set, tmpl, rev, ord))?;
+                    let msg = format!(
+                        "create Pod {} in StatefulSet {name} successful",
+                        name_of(&pod)
+                    );
+                    self.controller_event(&set, COMPONENT, false, "SuccessfulCreate", &msg);
                     wanted.insert(ord, pod);
                     if !parallel {
                         blocked = true;
@@ -118,7 +126,7 @@ impl Sim {
             if !parallel && !healthy && running_ready(p) {
                 break;
             }
-            self.delete_pod(ns, &name_of(p), &uid_of(p))?;
+            self.set_delete_pod(&set, p)?;
             if !parallel {
                 break;
             }
@@ -132,7 +140,7 @@ impl Sim {
                     break;
                 }
                 if revision_of(p) != update_name && !terminating(p) {
-                    self.delete_pod(ns, &name_of(p), &uid_of(p))?;
+                    self.set_delete_pod(&set, p)?;
                     break;
                 }
                 if terminating(p) || !running_ready(p) {
@@ -192,6 +200,35 @@ impl Sim {
         self.write_status(STATEFULSETS, ns, name, &uid, status)
     }
 
+    /// Deletes one of the StatefulSet's Pods and says so.
+    fn set_delete_pod(&self, set: &Value, pod: &Value) -> Result<(), SimError> {
+        let ns = set["metadata"]["namespace"].as_str().unwrap_or("");
+        self.delete_pod(ns, &name_of(pod), &uid_of(pod))?;
+        let msg = format!(
+            "delete Pod {} in StatefulSet {} successful",
+            name_of(pod),
+            name_of(set)
+        );
+        self.controller_event(set, COMPONENT, false, "SuccessfulDelete", &msg);
+        Ok(())
+    }
+
+    /// Records an event of a controller (`component`) about `obj`.
+    pub(super) fn controller_event(
+        &self,
+        obj: &Value,
+        component: &str,
+        warning: bool,
+        reason: &str,
+        message: &str,
+    ) {
+        let source = Source {
+            component,
+            host: None,
+        };
+        self.event(obj, warning, reason, message, &source);
+    }
+
     /// The StatefulSet's Pods by ordinal (Pods it owns whose name has an ordinal).
     fn set_pods(&self, set: &Value) -> BTreeMap<i64, Arc<Value>> {
         let ns = set["metadata"]["namespace"].as_str().unwrap_or("");
@@ -242,6 +279,12 @@ impl Sim {
             let pvc = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
                              "metadata": meta, "spec": spec});
             let pvc = self.create("", "persistentvolumeclaims", ns, pvc)?;
+            let msg = format!(
+                "create Claim {claim} Pod {}-{ord} in StatefulSet {} success",
+                name_of(set),
+                name_of(set)
+            );
+            self.controller_event(set, COMPONENT, false, "SuccessfulCreate", &msg);
             self.bind_claim(&pvc)?;
         }
         Ok(())
