@@ -453,7 +453,10 @@ pub fn resources_from_text(text: &str) -> Result<Vec<Resource>> {
     if text.lines().any(|l| l.starts_with('%')) {
         bail!("MalformedYAMLError: yaml: did not find expected <document start>");
     }
-    let docs = parse_documents(text).map_err(|e| Error::msg(format!("invalid YAML: {e}")))?;
+    let docs = match crate::yaml::fast::parse_mapping_documents(text) {
+        Some(docs) => docs.into_iter().map(Some).collect(),
+        None => parse_documents(text).map_err(|e| Error::msg(format!("invalid YAML: {e}")))?,
+    };
     let mut out = Vec::new();
     for doc in docs.into_iter().flatten() {
         // `null`, `~` and `{}` documents are empty: kustomize skips them.

@@ -2,6 +2,7 @@
 //! and an emitter that prints as go-yaml v2 does.
 
 pub mod emit;
+pub mod fast;
 pub mod node;
 pub mod parse;
 pub mod value;
