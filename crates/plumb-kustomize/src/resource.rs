@@ -226,13 +226,17 @@ impl Resource {
         } else {
             namespace
         };
-        self.prev_ids
-            .iter()
-            .any(|id| id.gvk == *gvk && id.name == name && id.effective_ns() == want)
-            || (self.gvk_ref().is(gvk) && self.name() == name && {
-                let ns = self.namespace();
-                (if ns.is_empty() { "default" } else { ns }) == want
-            })
+        let current = self.name() == name
+            && self.gvk_ref().is(gvk)
+            && match self.namespace() {
+                "" => "default",
+                ns => ns,
+            } == want;
+        current
+            || self
+                .prev_ids
+                .iter()
+                .any(|id| id.name == name && id.gvk == *gvk && id.effective_ns() == want)
     }
 
     pub fn name(&self) -> &str {

@@ -125,8 +125,13 @@ pub fn apply(res: &mut [Resource], entry: &ImageEntry, specs: &[FieldSpec]) -> R
     let Some(re) = entry.matcher() else {
         return Ok(());
     };
+    let mut rw = Rewriter {
+        entry,
+        re: &re,
+        last: None,
+    };
     for r in res.iter_mut() {
-        legacy_walk(&mut r.node, entry, &re);
+        legacy_walk(&mut r.node, &mut rw);
         for fs in specs_for(specs, r.gvk_ref()) {
             let segs = fs.segments();
             // Container lists were handled above; a second pass would rewrite twice.
@@ -141,7 +146,7 @@ pub fn apply(res: &mut [Resource], entry: &ImageEntry, specs: &[FieldSpec]) -> R
                 continue;
             }
             visit(&mut r.node, segs, false, &mut |n| {
-                set_image(n, entry, &re);
+                set_image(n, &mut rw);
                 Ok(())
             })?;
         }
@@ -149,16 +154,37 @@ pub fn apply(res: &mut [Resource], entry: &ImageEntry, specs: &[FieldSpec]) -> R
     Ok(())
 }
 
-fn set_image(n: &mut Node, entry: &ImageEntry, re: &regex::Regex) {
+/// [`ImageEntry::rewrite`] remembering its last answer: objects of one build mostly
+/// name the same image, and the matcher is a regular expression.
+struct Rewriter<'a> {
+    entry: &'a ImageEntry,
+    re: &'a regex::Regex,
+    last: Option<(String, Option<String>)>,
+}
+
+impl Rewriter<'_> {
+    fn rewrite(&mut self, value: &str) -> Option<String> {
+        if let Some((v, out)) = &self.last
+            && v == value
+        {
+            return out.clone();
+        }
+        let out = self.entry.rewrite(self.re, value);
+        self.last = Some((value.to_string(), out.clone()));
+        out
+    }
+}
+
+fn set_image(n: &mut Node, rw: &mut Rewriter<'_>) {
     if let Some(v) = n.as_str()
-        && let Some(new) = entry.rewrite(re, v)
+        && let Some(new) = rw.rewrite(v)
     {
         *n = Node::string(new);
     }
 }
 
 /// Every `containers` / `initContainers` list anywhere in the object.
-fn legacy_walk(node: &mut Node, entry: &ImageEntry, re: &regex::Regex) {
+fn legacy_walk(node: &mut Node, rw: &mut Rewriter<'_>) {
     match node {
         Node::Map(m) => {
             for (k, v) in m.entries.iter_mut() {
@@ -167,16 +193,16 @@ fn legacy_walk(node: &mut Node, entry: &ImageEntry, re: &regex::Regex) {
                 {
                     for item in items.iter_mut() {
                         if let Some(img) = item.as_map_mut().and_then(|m| m.get_mut("image")) {
-                            set_image(img, entry, re);
+                            set_image(img, rw);
                         }
                     }
                 }
-                legacy_walk(v, entry, re);
+                legacy_walk(v, rw);
             }
         }
         Node::Seq(items) => {
             for i in items {
-                legacy_walk(i, entry, re);
+                legacy_walk(i, rw);
             }
         }
         Node::Scalar(_) => {}

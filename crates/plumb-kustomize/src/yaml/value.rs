@@ -488,6 +488,17 @@ fn key_less_chars<C: KeyChar>(ar: &[C], br: &[C]) -> bool {
 /// Whether go-yaml v2 would read this text as something other than a string (and so
 /// must quote it), including YAML 1.1 booleans and base-60 floats.
 pub fn v2_needs_quotes(s: &str) -> bool {
+    // Fast path: a word starting with a letter that begins none of the special words
+    // (null, true, false, yes, no, on, off, y, n) reads as a string.
+    if let Some(&f) = s.as_bytes().first()
+        && f.is_ascii_alphabetic()
+        && !matches!(
+            f,
+            b'n' | b'N' | b't' | b'T' | b'f' | b'F' | b'y' | b'Y' | b'o' | b'O'
+        )
+    {
+        return false;
+    }
     !matches!(resolve_plain(s, true), Resolved::Str) || is_base60_float(s)
 }
 
