@@ -264,10 +264,15 @@ impl Resource {
 
     /// Records the current id in the history before a rename.
     pub fn remember_id(&mut self) {
-        let id = self.id();
-        if self.prev_ids.last() != Some(&id) {
-            self.prev_ids.push(id);
+        if let Some(last) = self.prev_ids.last()
+            && last.name == self.name()
+            && last.namespace == self.namespace()
+            && self.gvk_ref().is(&last.gvk)
+        {
+            return;
         }
+        let id = self.id();
+        self.prev_ids.push(id);
     }
 
     pub fn set_name(&mut self, name: &str) {

@@ -104,8 +104,7 @@ impl Ctx<'_> {
 
     fn accumulate_kustomization(&mut self, k: &Kustomization, acc: &mut Accumulated) -> Result<()> {
         self.load_openapi(k)?;
-        let mut seen: std::collections::HashSet<IdKey> =
-            acc.resources.iter().map(IdKey::of).collect();
+        let mut seen = IdIndex::of(&acc.resources);
         for entry in k.resources()? {
             self.add_resource_entry(k, &entry, acc, &mut seen)
                 .map_err(|e| e.in_file(&k.file).at_entry(format!("resources: {entry}")))?;
@@ -168,7 +167,7 @@ impl Ctx<'_> {
         k: &Kustomization,
         entry: &str,
         acc: &mut Accumulated,
-        seen: &mut std::collections::HashSet<IdKey>,
+        seen: &mut IdIndex,
     ) -> Result<()> {
         if entry.contains("://") || entry.starts_with("github.com/") || entry.starts_with("git@") {
             bail!("remote resources are not supported by plumb's native kustomize");
@@ -315,9 +314,9 @@ impl Ctx<'_> {
             self.tracked_all(k, "NamespaceTransformer", res, |res| {
                 transform::namespace(res, ns, &cfg.namespace, SubjectMode::DefaultOnly, false)
             })?;
-            let mut seen = std::collections::HashSet::new();
-            for r in res.iter() {
-                if !seen.insert(IdKey::of(r)) {
+            let mut seen = IdIndex::default();
+            for (i, r) in res.iter().enumerate() {
+                if !seen.insert(res, i) {
                     return Err(Error::msg(format!(
                         "namespace transformation produces ID conflict: {}",
                         r.id().display()
@@ -511,40 +510,62 @@ fn same_id(a: &Resource, b: &Resource) -> bool {
         && ns(a) == ns(b)
 }
 
-/// An id for duplicate detection: kind, apiVersion, name, namespace (empty = default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct IdKey(String, String, String, String);
+/// An id for duplicate detection: kind, apiVersion, name, namespace (empty =
+/// default; none for cluster-scoped kinds), borrowed from the object.
+fn id_key(r: &Resource) -> (&str, &str, &str, &str) {
+    let ns = match r.namespace() {
+        _ if r.is_cluster_scoped() => "",
+        "" => "default",
+        n => n,
+    };
+    (r.kind(), r.api_version(), r.name(), ns)
+}
 
-impl IdKey {
-    pub fn of(r: &Resource) -> IdKey {
-        let ns = match r.namespace() {
-            _ if r.is_cluster_scoped() => "",
-            "" => "default",
-            n => n,
-        };
-        IdKey(
-            r.kind().to_string(),
-            r.api_version().to_string(),
-            r.name().to_string(),
-            ns.to_string(),
-        )
+/// The ids of a list of objects, for duplicate detection without copying them: a hash
+/// of each id and the positions in the list that have it.
+#[derive(Default)]
+pub struct IdIndex {
+    by_hash: std::collections::HashMap<u64, Vec<usize>>,
+}
+
+impl IdIndex {
+    fn of(list: &[Resource]) -> IdIndex {
+        let mut idx = IdIndex::default();
+        for i in 0..list.len() {
+            idx.insert(list, i);
+        }
+        idx
+    }
+
+    fn hash(r: &Resource) -> u64 {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        BuildHasherDefault::<DefaultHasher>::default().hash_one(id_key(r))
+    }
+
+    /// Records `list[i]`; `false` when an earlier object has the same id.
+    fn insert(&mut self, list: &[Resource], i: usize) -> bool {
+        let key = id_key(&list[i]);
+        let at = self.by_hash.entry(Self::hash(&list[i])).or_default();
+        if at.iter().any(|&j| id_key(&list[j]) == key) {
+            return false;
+        }
+        at.push(i);
+        true
     }
 }
 
 /// Appends a resource, refusing a second object with the same id (`seen` holds the
 /// ids already in `list`).
-fn append_seen(
-    list: &mut Vec<Resource>,
-    seen: &mut std::collections::HashSet<IdKey>,
-    r: Resource,
-) -> Result<()> {
-    if !seen.insert(IdKey::of(&r)) {
+fn append_seen(list: &mut Vec<Resource>, seen: &mut IdIndex, r: Resource) -> Result<()> {
+    list.push(r);
+    let i = list.len() - 1;
+    if !seen.insert(list, i) {
+        let r = list.pop().expect("just pushed");
         bail!(
             "may not add resource with an already registered id: {}",
             r.id().display()
         );
     }
-    list.push(r);
     Ok(())
 }
 
