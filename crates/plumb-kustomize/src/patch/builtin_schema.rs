@@ -15,14 +15,15 @@ const TABLE: &str = include_str!("../../../plumb-schema/data/k8s-v1.21.2.json");
 struct Index {
     /// Definition name → its JSON text and, once read, its value.
     defs: HashMap<&'static str, (&'static str, OnceLock<Value>)>,
-    /// `apiVersion/kind` → the property `{"r": name}` the kind starts at.
-    roots: HashMap<&'static str, Value>,
+    /// `apiVersion/kind` → the JSON text of its definition's name and, once read, the
+    /// property `{"r": name}` the kind starts at.
+    roots: HashMap<&'static str, (&'static str, OnceLock<Value>)>,
 }
 
 static INDEX: LazyLock<Index> = LazyLock::new(|| {
-    let b = TABLE.as_bytes();
-    let mut defs = HashMap::new();
-    let mut roots = HashMap::new();
+    let b = TABLE;
+    let mut defs = HashMap::with_capacity(1024);
+    let mut roots = HashMap::with_capacity(512);
     // One pass over the text: the members of `defs` and `gvk` are delimited, not parsed.
     object(b, 0, &mut |key, start| match key {
         "defs" => object(b, start, &mut |name, start| {
@@ -32,8 +33,7 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
         }),
         "gvk" => object(b, start, &mut |kind, start| {
             let end = value_end(b, start)?;
-            let def: String = serde_json::from_str(&TABLE[start..end]).ok()?;
-            roots.insert(kind, serde_json::json!({ "r": def }));
+            roots.insert(kind, (&TABLE[start..end], OnceLock::new()));
             Some(end)
         }),
         _ => value_end(b, start),
@@ -46,10 +46,11 @@ static INDEX: LazyLock<Index> = LazyLock::new(|| {
 /// have no escapes) and where its value starts, and returns where the value ends.
 /// Returns the index just past the object.
 fn object(
-    b: &'static [u8],
+    t: &'static str,
     i: usize,
     member: &mut dyn FnMut(&'static str, usize) -> Option<usize>,
 ) -> Option<usize> {
+    let b = t.as_bytes();
     let mut i = skip_ws(b, i);
     if b.get(i) != Some(&b'{') {
         return None;
@@ -62,8 +63,8 @@ fn object(
         if b.get(i) != Some(&b'"') {
             return None;
         }
-        let kend = string_end(b, i)?;
-        let key = std::str::from_utf8(&b[i + 1..kend - 1]).ok()?;
+        let kend = string_end(t, i)?;
+        let key = t.get(i + 1..kend - 1)?;
         i = skip_ws(b, kend);
         if b.get(i) != Some(&b':') {
             return None;
@@ -86,49 +87,45 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// The index just past the string starting at `i` (a `"`).
-fn string_end(b: &[u8], i: usize) -> Option<usize> {
-    let mut escaped = false;
-    for (j, &c) in b.get(i + 1..)?.iter().enumerate() {
-        if escaped {
-            escaped = false;
-        } else if c == b'\\' {
-            escaped = true;
-        } else if c == b'"' {
-            return Some(i + 1 + j + 1);
+fn string_end(t: &str, i: usize) -> Option<usize> {
+    let b = t.as_bytes();
+    let mut j = i + 1;
+    loop {
+        // Strings here are short: a plain loop beats `memchr`'s setup.
+        let q = j + b.get(j..)?.iter().position(|&c| c == b'"')?;
+        // Escaped when preceded by an odd number of backslashes.
+        let slashes = b[j..q].iter().rev().take_while(|&&c| c == b'\\').count();
+        if slashes % 2 == 0 {
+            return Some(q + 1);
         }
+        j = q + 1;
     }
-    None
 }
 
 /// The index just past the JSON value starting at `i`.
-fn value_end(b: &[u8], i: usize) -> Option<usize> {
+fn value_end(t: &str, i: usize) -> Option<usize> {
+    let b = t.as_bytes();
     match b.get(i)? {
-        b'"' => string_end(b, i),
+        b'"' => string_end(t, i),
         b'{' | b'[' => {
             let mut depth = 0usize;
-            let (mut in_string, mut escaped) = (false, false);
-            for (j, &c) in b[i..].iter().enumerate() {
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if c == b'\\' {
-                        escaped = true;
-                    } else if c == b'"' {
-                        in_string = false;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'"' => {
+                        j = string_end(t, j)?;
+                        continue;
                     }
-                    continue;
-                }
-                match c {
-                    b'"' => in_string = true,
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' => {
                         depth -= 1;
                         if depth == 0 {
-                            return Some(i + j + 1);
+                            return Some(j + 1);
                         }
                     }
                     _ => {}
                 }
+                j += 1;
             }
             None
         }
@@ -159,7 +156,12 @@ pub struct Node {
 impl Node {
     /// The schema of a kind, e.g. `root("apps/v1", "Deployment")`.
     pub fn root(api_version: &str, kind: &str) -> Option<Node> {
-        let prop = INDEX.roots.get(format!("{api_version}/{kind}").as_str())?;
+        let (text, cell) = INDEX.roots.get(format!("{api_version}/{kind}").as_str())?;
+        let prop = cell.get_or_init(|| {
+            let def: String =
+                serde_json::from_str(text).expect("the embedded schema's kinds name definitions");
+            serde_json::json!({ "r": def })
+        });
         Some(Node { prop })
     }
 
