@@ -292,7 +292,7 @@ fn a_statefulset_starts_in_order_rolls_out_from_the_top_and_scales_down_in_rever
 fn a_parallel_statefulset_updates_only_the_ordinals_from_its_partition_up() {
     let c = cluster(1, 1.0);
     let manifest = STATEFULSET
-        .replace("  serviceName: nginx\n", "  serviceName: nginx\n  podManagementPolicy: Parallel\n  updateStrategy:\n    rollingUpdate: {partition: 2}\n");
+        .replace("  serviceName: nginx\n", "  serviceName: nginx\n  podManagementPolicy: Parallel\n  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete}\n  updateStrategy:\n    rollingUpdate: {partition: 2}\n");
     c.ok(&["apply", "-f", "-"], Some(&manifest));
     wait_columns(&c, &["statefulset", "web"], &["3/3"]);
     let old = json(&c, &["get", "statefulset", "web"])["status"]["updateRevision"]
@@ -321,6 +321,14 @@ fn a_parallel_statefulset_updates_only_the_ordinals_from_its_partition_up() {
             "{pod}"
         );
     }
+
+    // Scaled down at once (Parallel); the claims of the removed ordinals go with them.
+    c.kubectl(&["scale", "statefulset/web", "--replicas=1"]);
+    wait_columns(&c, &["statefulset", "web"], &["1/1"]);
+    eventually(60, "only www-web-0 is left", || {
+        let out = c.kubectl(&["get", "pvc", "-o", "name"]);
+        (out.trim() == "persistentvolumeclaim/www-web-0", out)
+    });
 }
 
 const DAEMONSET: &str = "apiVersion: apps/v1
@@ -581,6 +589,28 @@ fn a_failing_job_stops_at_its_backoff_limit_and_a_stuck_one_at_its_deadline() {
         assert_eq!(c["message"], "Job has reached the specified backoff limit");
     }
 
+    // With restartPolicy OnFailure the kubelet restarts the container; the restarts
+    // count against the limit.
+    let restarting = failing
+        .replace("name: crash", "name: restarting")
+        .replace("restartPolicy: Never", "restartPolicy: OnFailure");
+    c.ok(&["apply", "-f", "-"], Some(&restarting));
+    c.kubectl(&[
+        "wait",
+        "--for=condition=failed",
+        "job/restarting",
+        "--timeout=60s",
+    ]);
+    let job = json(&c, &["get", "job", "restarting"]);
+    let reasons: Vec<&str> = job["status"]["conditions"]
+        .as_array()
+        .expect("conditions")
+        .iter()
+        .filter_map(|c| c["reason"].as_str())
+        .collect();
+    assert_eq!(reasons, ["BackoffLimitExceeded", "BackoffLimitExceeded"]);
+    assert_eq!(job["status"]["failed"], 1, "{job:#}");
+
     let stuck = JOB
         .replace(
             "name: pi\nspec:",
@@ -607,6 +637,9 @@ fn a_failing_job_stops_at_its_backoff_limit_and_a_stuck_one_at_its_deadline() {
         failed["message"],
         "Job was active longer than specified deadline"
     );
+    // Both running pods were stopped, and count as failed.
+    assert_eq!(job["status"]["failed"], 2, "{job:#}");
+    assert!(job["status"].get("active").is_none(), "{job:#}");
     eventually(60, "the stuck job's pods are gone", || {
         let out = c.kubectl(&["get", "pods", "-l", "job-name=stuck", "-o", "name"]);
         (out.trim().is_empty(), out)
@@ -718,4 +751,99 @@ fn a_cronjob_starts_jobs_on_its_schedule_and_keeps_its_history() {
     assert_eq!(after["status"]["lastScheduleTime"], before);
     let cols = columns(&c, &["cronjob", "hello"]);
     assert_eq!(cols[7], "True", "{cols:?}");
+}
+
+#[test]
+fn statefulset_and_daemonset_history_undoes_a_rollout() {
+    let c = cluster(1, 1.0);
+    c.ok(&["apply", "-f", "-"], Some(STATEFULSET));
+    c.ok(&["apply", "-f", "-"], Some(DAEMONSET));
+    c.kubectl(&["rollout", "status", "statefulset/web", "--timeout=60s"]);
+    c.kubectl(&["rollout", "status", "daemonset/agent", "--timeout=60s"]);
+    c.kubectl(&["set", "image", "statefulset/web", "nginx=nginx:1.26"]);
+    c.kubectl(&["set", "image", "daemonset/agent", "agent=busybox:1.37"]);
+    c.kubectl(&["rollout", "status", "statefulset/web", "--timeout=60s"]);
+    c.kubectl(&["rollout", "status", "daemonset/agent", "--timeout=60s"]);
+    for what in ["statefulset/web", "daemonset/agent"] {
+        let history = c.kubectl(&["rollout", "history", what]);
+        let revisions: Vec<&str> = history
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|w| w.parse::<u32>().is_ok())
+            .collect();
+        assert_eq!(revisions, ["1", "2"], "{what}: {history}");
+        c.kubectl(&["rollout", "undo", what]);
+        c.kubectl(&["rollout", "status", what, "--timeout=60s"]);
+    }
+    eventually(60, "the pods are back at the first images", || {
+        let pods = json(&c, &["get", "pods"]);
+        let images: Vec<String> = items(&pods)
+            .iter()
+            .map(|p| {
+                p["spec"]["containers"][0]["image"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .filter(|i| i.ends_with("1.26") || i.ends_with("1.37"))
+            .collect();
+        (
+            images.is_empty() && items(&pods).len() == 4,
+            format!("{pods:#}"),
+        )
+    });
+    let history = c.kubectl(&["rollout", "history", "statefulset/web"]);
+    assert!(
+        history.contains("\n2 ") && history.contains("\n3 "),
+        "{history}"
+    );
+}
+
+#[test]
+fn a_suspended_job_waits_and_a_forbidding_cronjob_does_not_overlap() {
+    let c = cluster(1, 60.0);
+    let suspended = JOB.replace("  completions: 3\n", "  completions: 3\n  suspend: true\n");
+    c.ok(&["apply", "-f", "-"], Some(&suspended));
+    eventually(60, "pi shows Suspended", || {
+        let cols = columns(&c, &["job", "pi"]);
+        (
+            cols.get(1).map(String::as_str) == Some("Suspended"),
+            cols.join(" "),
+        )
+    });
+    let pods = c.kubectl(&["get", "pods", "-l", "job-name=pi", "-o", "name"]);
+    assert!(pods.trim().is_empty(), "{pods}");
+    c.kubectl(&["patch", "job/pi", "-p", r#"{"spec":{"suspend":false}}"#]);
+    c.kubectl(&[
+        "wait",
+        "--for=condition=complete",
+        "job/pi",
+        "--timeout=60s",
+    ]);
+    let job = json(&c, &["get", "job", "pi"]);
+    let suspended = job["status"]["conditions"]
+        .as_array()
+        .expect("conditions")
+        .iter()
+        .find(|c| c["type"] == "Suspended")
+        .expect("the Suspended condition")
+        .clone();
+    assert_eq!(suspended["status"], "False");
+    assert_eq!(suspended["reason"], "JobResumed");
+
+    // Forbid: a Job that never finishes keeps the next ones from starting.
+    let forbid = CRONJOB
+        .replace("  schedule:", "  concurrencyPolicy: Forbid\n  schedule:")
+        .replace("busybox:1.36", "stuck:1");
+    c.ok(&["apply", "-f", "-"], Some(&forbid));
+    eventually(60, "hello has an active job", || {
+        let cols = columns(&c, &["cronjob", "hello"]);
+        (cols.get(8).map(String::as_str) == Some("1"), cols.join(" "))
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    let jobs = json(&c, &["get", "jobs", "-l", "app=hello"]);
+    assert_eq!(items(&jobs).len(), 1, "{jobs:#}");
+    let cj = json(&c, &["get", "cronjob", "hello"]);
+    assert_eq!(cj["status"]["active"][0]["name"], name(&items(&jobs)[0]));
+    assert_eq!(cj["status"]["active"][0]["kind"], "Job");
 }

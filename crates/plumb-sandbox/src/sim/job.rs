@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 
 use super::replicaset::is_ready;
 use super::statefulset::{name_of, uid_of};
-use super::{JOBS, PODS, Sim, SimError, age_secs, now, pass_now, terminating};
+use super::{JOBS, PODS, Sim, SimError, age_secs, int, now, pass_now, terminating};
 
 /// The annotation and label holding an Indexed Job Pod's completion index.
 pub(super) const COMPLETION_INDEX: &str = "batch.kubernetes.io/job-completion-index";
@@ -71,10 +71,13 @@ impl Sim {
             .iter()
             .filter(|p| p["status"]["phase"] == "Succeeded")
             .collect();
-        let failed = pods
+        // Counts never go down: finished Pods someone deleted stay counted (the real
+        // controller's tracking finalizers make sure of it).
+        let mut failed = (pods
             .iter()
             .filter(|p| p["status"]["phase"] == "Failed")
-            .count() as i64;
+            .count() as i64)
+            .max(int(&job["status"]["failed"]));
         let done_indexes: BTreeSet<i64> = succeeded_pods
             .iter()
             .filter_map(|p| index_of(p))
@@ -83,7 +86,7 @@ impl Sim {
         let succeeded = if indexed {
             done_indexes.len() as i64
         } else {
-            succeeded_pods.len() as i64
+            (succeeded_pods.len() as i64).max(int(&job["status"]["succeeded"]))
         };
 
         let mut status = job["status"].clone();
@@ -140,7 +143,21 @@ impl Sim {
         } else {
             0
         };
-        let failure = if failed + restarts > backoff_limit {
+        // A Job that met its failure or success criteria stays on that course while its
+        // Pods terminate.
+        let target = status["conditions"].as_array().and_then(|cs| {
+            cs.iter()
+                .find(|c| c["type"] == "FailureTarget" && c["status"] == "True")
+                .map(|c| {
+                    (
+                        c["reason"].as_str().unwrap_or("").to_string(),
+                        c["message"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+        });
+        let failure = if let Some((reason, message)) = &target {
+            Some((reason.as_str(), message.as_str()))
+        } else if failed + restarts > backoff_limit {
             Some((
                 "BackoffLimitExceeded",
                 "Job has reached the specified backoff limit",
@@ -153,13 +170,18 @@ impl Sim {
         } else {
             None
         };
-        let complete = match completions {
-            Some(c) => succeeded >= c,
-            None => succeeded > 0 && active.is_empty(),
-        };
+        let complete = has_condition(&status, "SuccessCriteriaMet")
+            || match completions {
+                Some(c) => succeeded >= c,
+                None => succeeded > 0 && active.is_empty(),
+            };
 
         let mut active_count = active.len() as i64;
         if let Some((reason, message)) = failure {
+            // The Pods stopped for it fail too.
+            if target.is_none() {
+                failed += active.len() as i64;
+            }
             for p in &active {
                 self.job_delete_pod(&job, p)?;
             }

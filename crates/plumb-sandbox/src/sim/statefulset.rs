@@ -116,7 +116,9 @@ impl Sim {
         // and only while the others are healthy.
         let healthy = wanted.values().all(|p| running_ready(p) && !terminating(p))
             && wanted.len() as i64 == replicas;
-        for (_, p) in condemned.iter().rev() {
+        let delete_claims =
+            set["spec"]["persistentVolumeClaimRetentionPolicy"]["whenScaled"] == "Delete";
+        for (ord, p) in condemned.iter().rev() {
             if terminating(p) {
                 if !parallel {
                     break;
@@ -127,6 +129,9 @@ impl Sim {
                 break;
             }
             self.set_delete_pod(&set, p)?;
+            if delete_claims {
+                self.delete_claims(&set, *ord)?;
+            }
             if !parallel {
                 break;
             }
@@ -286,6 +291,29 @@ impl Sim {
             );
             self.controller_event(set, COMPONENT, false, "SuccessfulCreate", &msg);
             self.bind_claim(&pvc)?;
+        }
+        Ok(())
+    }
+
+    /// Deletes the claims of a removed ordinal and their volumes (`whenScaled: Delete`,
+    /// the volumes' reclaim policy Delete).
+    fn delete_claims(&self, set: &Value, ord: i64) -> Result<(), SimError> {
+        let ns = set["metadata"]["namespace"].as_str().unwrap_or("");
+        for tmpl in set["spec"]["volumeClaimTemplates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let claim = claim_name(tmpl, set, ord);
+            let Some(pvc) = self.state.store.get(CLAIMS, ns, &claim) else {
+                continue;
+            };
+            self.remove(CLAIMS, ns, &claim, &uid_of(&pvc))?;
+            if let Some(volume) = pvc["spec"]["volumeName"].as_str()
+                && let Some(pv) = self.state.store.get(VOLUMES, "", volume)
+            {
+                self.remove(VOLUMES, "", volume, &uid_of(&pv))?;
+            }
         }
         Ok(())
     }
