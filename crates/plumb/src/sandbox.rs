@@ -41,9 +41,20 @@ pub struct SandboxArgs {
     /// Number of simulated nodes (DaemonSets run one Pod on each)
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     pub nodes: u16,
+    /// Synthetic requests per simulated second to each Service with ready pods (a
+    /// Service's `plumb.dev/traffic-rps` annotation overrides it; 0 turns traffic off)
+    #[arg(long, default_value_t = 50.0, value_parser = non_negative_f64)]
+    pub traffic_rps: f64,
     /// How long a Pod of an image without a profile takes to become ready (Go duration)
     #[arg(long, default_value = "1s", value_parser = |s: &str| plumb_model::duration::parse(s).map_err(|e| e.to_string()))]
     pub pod_ready_delay: std::time::Duration,
+}
+
+fn non_negative_f64(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(f) if f.is_finite() && f >= 0.0 => Ok(f),
+        _ => Err(format!("{s:?} is not a number of requests per second")),
+    }
 }
 
 fn positive_f64(s: &str) -> Result<f64, String> {
@@ -89,6 +100,7 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
             nodes: usize::from(args.nodes),
             profiles: std::sync::Arc::new(profiles),
             seed: args.seed,
+            traffic_rps: args.traffic_rps,
             ..Default::default()
         },
         ..Default::default()

@@ -212,7 +212,7 @@ fn the_simulator_runs_by_default_with_profiles_nodes_and_a_time_scale() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let profiles = dir.path().join("profiles.yaml");
     std::fs::write(&profiles, "profiles:\n  \"myapp:v9\": {crashLoop: true}\n").unwrap();
-    let (mut child, _url) = start_with(
+    let (mut child, url) = start_with(
         dir.path(),
         None,
         &[
@@ -224,6 +224,10 @@ fn the_simulator_runs_by_default_with_profiles_nodes_and_a_time_scale() {
             "2",
             "--pod-ready-delay",
             "200ms",
+            "--traffic-rps",
+            "200",
+            "--seed",
+            "7",
         ],
     );
     let nodes = kubectl(dir.path(), &["get", "nodes", "--no-headers"]);
@@ -250,6 +254,27 @@ fn the_simulator_runs_by_default_with_profiles_nodes_and_a_time_scale() {
         dir.path(),
         &["rollout", "status", "deployment/ok", "--timeout=60s"],
     );
+    // Traffic to the Service's ready pods shows on /metrics.
+    kubectl(dir.path(), &["expose", "deployment", "ok", "--port=80"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let (code, body) = http(&url, "GET", "/metrics", None).expect("GET /metrics");
+        assert_eq!(code, 200);
+        let served = body.lines().any(|l| {
+            l.starts_with("http_requests_total{")
+                && l.contains("namespace=\"default\"")
+                && l.contains("host=\"ok\"")
+                && l.contains("service=\"ok\"")
+        });
+        if served {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no traffic to ok:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
         let pods = kubectl(

@@ -268,6 +268,9 @@ async fn dispatch(state: Arc<AppState>, req: Request) -> ApiResult<Response> {
     if path == "/sandbox/faults" {
         return admin_faults(&state, parts.method, body).await;
     }
+    if path == "/metrics" && parts.method == Method::GET {
+        return Ok(crate::sim::metrics::response(&state));
+    }
     if path == "/sandbox/profiles" {
         return admin_profiles(&state, parts.method, body).await;
     }

@@ -12,14 +12,17 @@ mod daemonset;
 mod deployment;
 mod endpoints;
 mod events;
+mod istio;
 mod job;
 mod kubelet;
 mod namespaces;
+pub(crate) mod metrics;
 pub mod profiles;
 mod replicaset;
 mod scale;
 mod statefulset;
 mod template;
+mod traffic;
 
 pub use template::pod_template_hash;
 
@@ -93,6 +96,9 @@ pub struct SimOptions {
     pub seed: u64,
     /// Record Events (scaling, pod creation, scheduling, container starts, back-offs).
     pub events: bool,
+    /// Synthetic requests per simulated second to each Service with ready endpoints
+    /// (a Service's `plumb.dev/traffic-rps` annotation overrides it; 0 turns it off).
+    pub traffic_rps: f64,
 }
 
 impl Default for SimOptions {
@@ -105,6 +111,7 @@ impl Default for SimOptions {
             profiles: Arc::new(profiles::Profiles::empty(ready)),
             seed: 1,
             events: true,
+            traffic_rps: 50.0,
         }
     }
 }
@@ -144,7 +151,11 @@ struct Sim {
 
 /// Starts the simulator on `state`; it runs until the task is aborted.
 pub fn spawn(state: Arc<AppState>, opts: SimOptions) -> JoinHandle<()> {
-    tokio::spawn(async move { run(state, opts).await })
+    let traffic = traffic::start(&state, &opts);
+    tokio::spawn(async move {
+        let _traffic = traffic; // stops with the simulator
+        run(state, opts).await
+    })
 }
 
 async fn run(state: Arc<AppState>, opts: SimOptions) {
