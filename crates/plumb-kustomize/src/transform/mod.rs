@@ -150,7 +150,7 @@ pub fn set_pairs(
                 }
                 if let Some(m) = n.as_map_mut() {
                     for (k, v) in pairs {
-                        m.insert(k.clone(), Node::string(v.clone()));
+                        m.insert(k.as_str(), Node::string(v.clone()));
                     }
                 }
                 Ok(())

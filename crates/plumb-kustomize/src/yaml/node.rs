@@ -11,12 +11,13 @@ pub enum Style {
     Folded,
 }
 
-/// A scalar: its text, how it was written, and its explicit tag (short form, `!!str`).
+/// A scalar: its text, how it was written, and its explicit tag (short form, `!!str`;
+/// the tags kustomize sets are static strings, so setting one allocates nothing).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scalar {
     pub value: String,
     pub style: Style,
-    pub tag: Option<String>,
+    pub tag: Option<std::borrow::Cow<'static, str>>,
 }
 
 impl Scalar {
@@ -66,12 +67,12 @@ impl Mapping {
             .map(|(_, v)| v)
     }
 
-    /// Sets a key, keeping its position when it exists, appending otherwise.
-    pub fn insert(&mut self, key: impl Into<String>, value: Node) {
-        let key = key.into();
-        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+    /// Sets a key, keeping its position when it exists, appending otherwise (the key is
+    /// copied only then).
+    pub fn insert<K: AsRef<str> + Into<String>>(&mut self, key: K, value: Node) {
+        match self.entries.iter_mut().find(|(k, _)| k == key.as_ref()) {
             Some((_, v)) => *v = value,
-            None => self.entries.push((key, value)),
+            None => self.entries.push((key.into(), value)),
         }
     }
 

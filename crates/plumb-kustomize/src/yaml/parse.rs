@@ -148,7 +148,7 @@ impl<'a> Builder<'a> {
                         ScalarStyle::Literal => Style::Literal,
                         ScalarStyle::Folded => Style::Folded,
                     },
-                    tag: tag.map(|t| short_tag(&t.handle, &t.suffix)),
+                    tag: tag.map(|t| short_tag(&t.handle, &t.suffix).into()),
                 });
                 self.anchor(anchor, &node);
                 Ok(node)
