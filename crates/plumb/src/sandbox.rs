@@ -103,7 +103,6 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
             traffic_rps: args.traffic_rps,
             ..Default::default()
         },
-        ..Default::default()
     };
     let sandbox = plumb_sandbox::Sandbox::start(opts)
         .await

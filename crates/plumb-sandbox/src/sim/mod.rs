@@ -15,8 +15,8 @@ mod events;
 mod istio;
 mod job;
 mod kubelet;
-mod namespaces;
 pub(crate) mod metrics;
+mod namespaces;
 pub mod profiles;
 mod replicaset;
 mod scale;
@@ -263,7 +263,13 @@ impl Sim {
 
     /// Marks the Services whose selector matches a changed Pod now or before the change
     /// (their Endpoints may change).
-    fn note_services(&self, ns: &str, pod: &Value, before: Option<&Value>, dirty: &mut BTreeSet<Key>) {
+    fn note_services(
+        &self,
+        ns: &str,
+        pod: &Value,
+        before: Option<&Value>,
+        dirty: &mut BTreeSet<Key>,
+    ) {
         let (services, _) = self.state.store.list(endpoints::SERVICES, Some(ns));
         let selects = |svc: &Value, pod: &Value| {
             svc["spec"]["selector"].as_object().is_some_and(|sel| {
