@@ -75,10 +75,21 @@ impl Loader {
     /// Reads a file that a kustomization at `kust_dir` names, with the root-only rule
     /// applied unless `allow_outside` (entries of `resources`).
     pub fn read_file(&self, kust_dir: &Path, path: &Path, allow_outside: bool) -> Result<String> {
+        self.read_file_with(kust_dir, path, allow_outside, None)
+    }
+
+    /// [`Loader::read_file`] with the file's `symlink_metadata` when the caller has it.
+    pub fn read_file_with(
+        &self,
+        kust_dir: &Path,
+        path: &Path,
+        allow_outside: bool,
+        meta: Option<std::fs::Metadata>,
+    ) -> Result<String> {
         // Fast path: a regular file (not a symlink) directly in the kustomization's
         // directory is inside whatever that directory is inside.
         if path.parent() == Some(kust_dir)
-            && let Ok(meta) = std::fs::symlink_metadata(path)
+            && let Some(meta) = meta.or_else(|| std::fs::symlink_metadata(path).ok())
             && meta.file_type().is_file()
         {
             // Confirms the directory is inside the repository.
@@ -90,7 +101,11 @@ impl Loader {
                     meta.len()
                 );
             }
-            let bytes = std::fs::read(path).map_err(|e| Error::msg(io_text(&e)))?;
+            // The size is known: read without `fs::read`'s second metadata call.
+            let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+            std::fs::File::open(path)
+                .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+                .map_err(|e| Error::msg(io_text(&e)))?;
             return String::from_utf8(bytes)
                 .map_err(|_| Error::msg(format!("file '{}' is not UTF-8", path.display())));
         }

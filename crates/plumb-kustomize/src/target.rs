@@ -173,7 +173,11 @@ impl Ctx<'_> {
             bail!("remote resources are not supported by plumb's native kustomize");
         }
         let path = join_clean(&k.dir, entry);
-        if path.is_dir() {
+        // One metadata call tells a regular file from a directory (or anything else).
+        let meta = std::fs::symlink_metadata(&path)
+            .ok()
+            .filter(|m| m.file_type().is_file());
+        if meta.is_none() && path.is_dir() {
             let mut sub = Accumulated {
                 config: TransformerConfig::builtin(),
                 ..Default::default()
@@ -189,7 +193,7 @@ impl Ctx<'_> {
             acc.vars.extend(sub.vars);
             return Ok(());
         }
-        let text = self.loader.read_file(&k.dir, &path, false)?;
+        let text = self.loader.read_file_with(&k.dir, &path, false, meta)?;
         let origin = format!("path: {}\n", relative(&path, &self.root));
         for mut r in resources_from_text(&text)? {
             r.origin = Some(origin.clone());
