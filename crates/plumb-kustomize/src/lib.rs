@@ -20,7 +20,6 @@ mod kustomization;
 mod loader;
 mod output;
 pub mod overrides;
-mod par;
 mod patch;
 mod plugins;
 mod replacements;

@@ -10,32 +10,9 @@ use crate::yaml::{Mapping, Node, write_yaml};
 /// its version as `(devel)`) writes for `buildMetadata: [managedByLabel]`.
 pub const MANAGED_BY: &str = "kustomize-(devel)";
 
-/// Prints all objects (their annotations are normalised in place first), on a few
-/// threads when there are many; the first failing object (in order) is reported.
-pub fn render(res: Vec<Resource>) -> Result<String> {
-    let parts = crate::par::map_chunks(res, |_| 1, crate::par::MIN_PARALLEL_OBJECTS, render_chunk);
-    let mut out = String::with_capacity(
-        parts
-            .iter()
-            .map(|p| p.as_ref().map_or(0, String::len))
-            .sum::<usize>()
-            + 4 * parts.len(),
-    );
-    for part in parts {
-        let part = part?;
-        if part.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push_str("---\n");
-        }
-        out.push_str(&part);
-    }
-    Ok(out)
-}
-
-fn render_chunk(mut res: Vec<Resource>) -> Result<String> {
-    let mut out = String::with_capacity(res.len() * 512);
+/// Prints all objects (their annotations are normalised in place first).
+pub fn render(mut res: Vec<Resource>) -> Result<String> {
+    let mut out = String::with_capacity(res.len() * 640);
     for (i, r) in res.iter_mut().enumerate() {
         if i > 0 {
             out.push_str("---\n");
@@ -52,8 +29,6 @@ fn render_chunk(mut res: Vec<Resource>) -> Result<String> {
         write_yaml(&mut out, &r.node)
             .map_err(|e| Error::msg(format!("{}: {e}", r.id().display())))?;
     }
-    // The objects are dropped here, on this chunk's thread.
-    drop(res);
     Ok(out)
 }
 

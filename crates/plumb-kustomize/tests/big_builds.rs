@@ -1,6 +1,5 @@
-//! Builds big enough to be printed on several threads: the output and the
-//! error reported are those of a build on one thread (objects in order, the first
-//! failing entry in file order).
+//! Builds of many resource files: objects print in order and the first failing entry
+//! (in file order) is the one reported.
 
 use std::fs;
 use std::path::PathBuf;
@@ -11,7 +10,7 @@ use plumb_kustomize::{Options, build};
 /// over the parallel threshold); `edit` may replace a file's text.
 fn tree(name: &str, n: usize, edit: impl Fn(usize) -> Option<String>) -> PathBuf {
     let root =
-        std::env::temp_dir().join(format!("plumb-kustomize-par-{}-{name}", std::process::id()));
+        std::env::temp_dir().join(format!("plumb-kustomize-big-{}-{name}", std::process::id()));
     let _ = fs::remove_dir_all(&root);
     fs::create_dir_all(&root).expect("mkdir");
     let mut k = String::from("resources:\n");
