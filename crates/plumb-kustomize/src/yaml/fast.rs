@@ -16,7 +16,7 @@ pub fn parse_mapping_documents(text: &str) -> Option<Vec<Node>> {
     if text.len() > MAX_TEXT_BYTES || !plain_text(text) {
         return None;
     }
-    let mut lines = Vec::new();
+    let mut lines = Vec::with_capacity(text.len() / 16 + 1);
     for raw in text.split('\n') {
         let content = raw.trim_start_matches(' ');
         let indent = raw.len() - content.len();
@@ -75,7 +75,11 @@ pub fn parse_mapping_documents(text: &str) -> Option<Vec<Node>> {
 /// Unicode line breaks (saphyr has rules for each).
 fn plain_text(text: &str) -> bool {
     let ascii_ok = |b: u8| b == b'\n' || (0x20..0x7F).contains(&b);
-    if text.bytes().all(ascii_ok) {
+    // Most texts: printable ASCII and newlines (one subtraction and compare a byte).
+    if text
+        .bytes()
+        .all(|b| b.wrapping_sub(0x20) < 0x5F || b == b'\n')
+    {
         return true;
     }
     text.chars().all(|c| {
