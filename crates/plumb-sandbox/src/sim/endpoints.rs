@@ -3,9 +3,10 @@
 //! under `notReadyAddresses`, with the Service's ports resolved against each pod's
 //! container ports.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::{PODS, Sim, SimError, terminating};
 
@@ -30,16 +31,12 @@ impl Sim {
         else {
             return Ok(());
         };
-        let (pods, _) = self.state.store.list(PODS, Some(ns));
+        let pods = self.pods_selected(ns, selector);
         let publish_unready = svc["spec"]["publishNotReadyAddresses"] == true;
         // Pods grouped by their resolved port list (pods with different named ports
         // land in different subsets, as the real controller repacks them).
         let mut subsets: BTreeMap<String, (Vec<Value>, Vec<Value>, Value)> = BTreeMap::new();
         for pod in pods.iter() {
-            let labels = &pod["metadata"]["labels"];
-            if !selector.iter().all(|(k, v)| &labels[k] == v) {
-                continue;
-            }
             let Some(ip) = pod["status"]["podIP"].as_str().filter(|ip| !ip.is_empty()) else {
                 continue;
             };
@@ -136,6 +133,97 @@ impl Sim {
                 })
             }
         }
+    }
+}
+
+impl Sim {
+    /// The Pods of `ns` matching a (non-empty) selector, from this pass's label index.
+    fn pods_selected(&self, ns: &str, selector: &Map<String, Value>) -> Vec<Arc<Value>> {
+        let mut index = self.pods_by_label.lock().unwrap_or_else(|e| e.into_inner());
+        let by_label = index.entry(ns.to_string()).or_insert_with(|| {
+            let (pods, _) = self.state.store.list(PODS, Some(ns));
+            let mut m: HashMap<(String, String), Vec<Arc<Value>>> = HashMap::new();
+            for pod in pods {
+                for (k, v) in pod["metadata"]["labels"].as_object().into_iter().flatten() {
+                    if let Some(v) = v.as_str() {
+                        m.entry((k.clone(), v.to_string()))
+                            .or_default()
+                            .push(pod.clone());
+                    }
+                }
+            }
+            m
+        });
+        let Some((k, v)) = selector.iter().next() else {
+            return Vec::new();
+        };
+        let first = (k.clone(), v.as_str().unwrap_or("").to_string());
+        by_label
+            .get(&first)
+            .into_iter()
+            .flatten()
+            .filter(|p| selects(selector, &p["metadata"]["labels"]))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Pods by namespace, then by (label, value).
+pub(super) type PodIndex = HashMap<String, HashMap<(String, String), Vec<Arc<Value>>>>;
+
+/// Whether a Service selector matches a set of labels.
+fn selects(selector: &Map<String, Value>, labels: &Value) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| &labels[k] == v)
+}
+
+/// A Service's name and selector.
+type Selecting<'a> = (&'a str, &'a Map<String, Value>);
+
+/// Services by (namespace, one of their selector's labels, its value).
+pub(super) struct ServiceIndex<'a> {
+    by_label: HashMap<(&'a str, &'a str, &'a str), Vec<Selecting<'a>>>,
+}
+
+impl<'a> ServiceIndex<'a> {
+    pub(super) fn new(services: &'a [Arc<Value>]) -> Self {
+        let mut by_label: HashMap<_, Vec<_>> = HashMap::new();
+        for svc in services {
+            let meta = &svc["metadata"];
+            let (Some(ns), Some(name), Some(sel)) = (
+                meta["namespace"].as_str(),
+                meta["name"].as_str(),
+                svc["spec"]["selector"].as_object(),
+            ) else {
+                continue;
+            };
+            // Every label of a selector must match: indexing by one of them suffices.
+            if let Some((k, v)) = sel.iter().next() {
+                by_label
+                    .entry((ns, k.as_str(), v.as_str().unwrap_or("")))
+                    .or_default()
+                    .push((name, sel));
+            }
+        }
+        ServiceIndex { by_label }
+    }
+
+    /// The names of the Services in `ns` whose selector matches `labels`.
+    pub(super) fn selecting(&self, ns: &str, labels: &Value) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        for (k, v) in labels.as_object().into_iter().flatten() {
+            let Some(v) = v.as_str() else { continue };
+            for (name, sel) in self
+                .by_label
+                .get(&(ns, k.as_str(), v))
+                .into_iter()
+                .flatten()
+            {
+                if selects(sel, labels) {
+                    out.push(*name);
+                }
+            }
+        }
+        out
     }
 }
 

@@ -147,6 +147,13 @@ struct Sim {
     wakeups: std::sync::Mutex<std::collections::HashMap<String, jiff::Timestamp>>,
     /// When expired events were last removed.
     last_sweep: std::sync::Mutex<Option<std::time::Instant>>,
+    /// The labels (before and after) of Pods changed since the last pass, by namespace:
+    /// the Services selecting them get their Endpoints redone.
+    changed_pods: std::sync::Mutex<Vec<(String, Value)>>,
+    /// This pass's Pods by namespace and label (built when Endpoints need it).
+    pods_by_label: std::sync::Mutex<endpoints::PodIndex>,
+    /// The profiles' generation the last full pass saw.
+    profiles_seen: std::sync::atomic::AtomicU64,
 }
 
 /// Starts the simulator on `state`; it runs until the task is aborted.
@@ -170,6 +177,9 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
         next_node: std::sync::atomic::AtomicUsize::new(0),
         wakeups: std::sync::Mutex::default(),
         last_sweep: std::sync::Mutex::default(),
+        changed_pods: std::sync::Mutex::default(),
+        pods_by_label: std::sync::Mutex::default(),
+        profiles_seen: std::sync::atomic::AtomicU64::new(0),
     };
     sim.state
         .kubelets
@@ -216,7 +226,7 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
         if everything || lagged {
             sim.reconcile_all(lagged);
         } else {
-            sim.reconcile(&dirty);
+            sim.reconcile(dirty);
         }
     }
 }
@@ -252,7 +262,14 @@ impl Sim {
         self.note_owner(&ev.object, dirty);
         let (res, ns, name) = &ev.key;
         if res == PODS {
-            self.note_services(ns, &ev.object, ev.previous.as_deref(), dirty);
+            let mut changed = self.changed_pods.lock().unwrap_or_else(|e| e.into_inner());
+            let labels = &ev.object["metadata"]["labels"];
+            changed.push((ns.clone(), labels.clone()));
+            if let Some(before) = ev.previous.as_deref()
+                && &before["metadata"]["labels"] != labels
+            {
+                changed.push((ns.clone(), before["metadata"]["labels"].clone()));
+            }
         }
         let cluster_made = (res == "/serviceaccounts" && name == "default")
             || (res == "/configmaps" && name == "kube-root-ca.crt");
@@ -261,25 +278,19 @@ impl Sim {
         }
     }
 
-    /// Marks the Services whose selector matches a changed Pod now or before the change
-    /// (their Endpoints may change).
-    fn note_services(
-        &self,
-        ns: &str,
-        pod: &Value,
-        before: Option<&Value>,
-        dirty: &mut BTreeSet<Key>,
-    ) {
-        let (services, _) = self.state.store.list(endpoints::SERVICES, Some(ns));
-        let selects = |svc: &Value, pod: &Value| {
-            svc["spec"]["selector"].as_object().is_some_and(|sel| {
-                !sel.is_empty() && sel.iter().all(|(k, v)| &pod["metadata"]["labels"][k] == v)
-            })
-        };
-        for svc in services {
-            let concerned = selects(&svc, pod) || before.is_some_and(|b| selects(&svc, b));
-            if concerned && let Some(name) = svc["metadata"]["name"].as_str() {
-                dirty.insert((endpoints::SERVICES.into(), ns.into(), name.into()));
+    /// Adds the Services selecting the Pods changed since the last pass (through an
+    /// index of the Services' selectors: no scan of every Service per Pod).
+    fn note_services(&self, keys: &mut BTreeSet<Key>) {
+        let changed =
+            std::mem::take(&mut *self.changed_pods.lock().unwrap_or_else(|e| e.into_inner()));
+        if changed.is_empty() {
+            return;
+        }
+        let (services, _) = self.state.store.list(endpoints::SERVICES, None);
+        let index = endpoints::ServiceIndex::new(&services);
+        for (ns, labels) in &changed {
+            for name in index.selecting(ns, labels) {
+                keys.insert((endpoints::SERVICES.into(), ns.clone(), name.to_string()));
             }
         }
     }
@@ -290,24 +301,37 @@ impl Sim {
         if let Err(e) = self.state.profiles.reload_if_changed() {
             tracing::warn!(error = %e, "the profile file is not reloaded; the previous profiles stay");
         }
+        // Changed profiles change what running Pods do: every Pod is looked at.
+        let generation = self.state.profiles.generation();
+        let profiles_changed = self
+            .profiles_seen
+            .swap(generation, std::sync::atomic::Ordering::Relaxed)
+            != generation;
         PASS_NOW.with(|c| c.set(Some(self.state.clock.now())));
         if let Err(e) = self.sweep_events() {
             tracing::debug!(error = %e, "expired events not removed");
         }
         let mut keys: BTreeSet<Key> = BTreeSet::new();
         for (res, _) in CONTROLLERS {
-            // Endpoints and namespace defaults only change with events.
+            // Endpoints and namespace defaults only change with events; Pods with events
+            // and their own timers (readiness, crashes, restarts, shutdown).
             let event_driven = *res == endpoints::SERVICES || *res == namespaces::NAMESPACES;
-            if lagged || !event_driven {
+            let pods = *res == PODS && !profiles_changed;
+            if lagged || !(event_driven || pods) {
                 keys.extend(self.state.store.keys(res));
             }
         }
-        self.reconcile(&keys);
+        self.reconcile(keys);
     }
 
     /// One pass over `keys`, controller by controller in [`CONTROLLERS`] order.
-    fn reconcile(&self, keys: &BTreeSet<Key>) {
+    fn reconcile(&self, mut keys: BTreeSet<Key>) {
         PASS_NOW.with(|c| c.set(Some(self.state.clock.now())));
+        self.note_services(&mut keys);
+        self.pods_by_label
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
         for (controller_res, sync) in CONTROLLERS {
             let from = (controller_res.to_string(), String::new(), String::new());
             for (res, ns, name) in keys.range(from..) {

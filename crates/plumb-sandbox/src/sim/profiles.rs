@@ -99,6 +99,8 @@ struct ProfileSpecParsed {
 /// reloaded when it changes.
 pub struct Profiles {
     inner: RwLock<Compiled>,
+    /// Bumped on every change, so the simulator knows to look at running Pods again.
+    generation: std::sync::atomic::AtomicU64,
     file: Option<(PathBuf, RwLock<Option<SystemTime>>)>,
     /// readyAfter of images no profile names.
     default_ready_after: Duration,
@@ -120,6 +122,7 @@ impl Profiles {
                 file: ProfileFile::default(),
                 rules: Vec::new(),
             }),
+            generation: Default::default(),
             file: None,
             default_ready_after,
         }
@@ -130,6 +133,7 @@ impl Profiles {
     pub fn new(file: ProfileFile, default_ready_after: Duration) -> Result<Profiles, ProfileError> {
         Ok(Profiles {
             inner: RwLock::new(compile(file, "profiles")?),
+            generation: Default::default(),
             file: None,
             default_ready_after,
         })
@@ -140,6 +144,7 @@ impl Profiles {
         let (file, mtime) = read_file(path)?;
         Ok(Profiles {
             inner: RwLock::new(compile(file, &path.display().to_string())?),
+            generation: Default::default(),
             file: Some((path.to_path_buf(), RwLock::new(mtime))),
             default_ready_after,
         })
@@ -166,7 +171,14 @@ impl Profiles {
     pub fn set(&self, file: ProfileFile) -> Result<(), ProfileError> {
         let compiled = compile(file, "profiles")?;
         *self.inner.write().unwrap_or_else(|e| e.into_inner()) = compiled;
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
+    }
+
+    /// A number that changes whenever the profiles do.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Rereads the backing file when its modification time changed; a file that no
