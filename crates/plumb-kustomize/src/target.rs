@@ -541,15 +541,12 @@ impl IdIndex {
         idx
     }
 
-    fn hash(r: &Resource) -> u64 {
-        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-        BuildHasherDefault::<DefaultHasher>::default().hash_one(id_key(r))
-    }
-
     /// Records `list[i]`; `false` when an earlier object has the same id.
     fn insert(&mut self, list: &[Resource], i: usize) -> bool {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
         let key = id_key(&list[i]);
-        let at = self.by_hash.entry(Self::hash(&list[i])).or_default();
+        let hash = BuildHasherDefault::<DefaultHasher>::default().hash_one(key);
+        let at = self.by_hash.entry(hash).or_default();
         if at.iter().any(|&j| id_key(&list[j]) == key) {
             return false;
         }

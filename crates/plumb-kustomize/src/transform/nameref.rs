@@ -3,28 +3,61 @@
 
 use crate::error::{Result, bail};
 use crate::fieldspec::{FieldSpec, NameBackRef, visit};
-use crate::resource::{Gvk, ResId, Resource};
+use crate::resource::{Gvk, GvkRef, ResId, Resource};
 use crate::yaml::Node;
 
-/// What the pass needs to know of a possible referral target.
-struct Target {
-    ids: Vec<ResId>,
+/// What the pass needs to know of a possible referral target (borrowed: the pass
+/// changes objects' fields, never their id history or affixes).
+struct Target<'a> {
+    /// Ids before renames (all ids but the current one).
+    prev: &'a [ResId],
     cur: ResId,
     cluster: bool,
-    prefixes: Vec<String>,
-    suffixes: Vec<String>,
+    prefixes: &'a [String],
+    suffixes: &'a [String],
+}
+
+impl Target<'_> {
+    /// Every id the object has had, the current one last.
+    fn ids(&self) -> impl Iterator<Item = &ResId> {
+        self.prev.iter().chain(std::iter::once(&self.cur))
+    }
 }
 
 /// Rewrites references in all resources.
 pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
-    let targets: Vec<Target> = res
+    // The current ids as they are before any rewrite, then the objects' trees taken out
+    // so that the rest of each object can be read while its tree is rewritten.
+    let curs: Vec<(ResId, bool)> = res
         .iter()
-        .map(|r| Target {
-            ids: r.all_ids(),
-            cur: r.id(),
-            cluster: r.is_cluster_scoped(),
-            prefixes: r.prefixes.clone(),
-            suffixes: r.suffixes.clone(),
+        .map(|r| (r.id(), r.is_cluster_scoped()))
+        .collect();
+    let mut nodes: Vec<Node> = res
+        .iter_mut()
+        .map(|r| std::mem::replace(&mut r.node, Node::Seq(Vec::new())))
+        .collect();
+    let result = fix_nodes(res, &mut nodes, curs, backrefs);
+    for (r, n) in res.iter_mut().zip(nodes) {
+        r.node = n;
+    }
+    result
+}
+
+fn fix_nodes(
+    res: &[Resource],
+    nodes: &mut [Node],
+    curs: Vec<(ResId, bool)>,
+    backrefs: &[NameBackRef],
+) -> Result<()> {
+    let targets: Vec<Target<'_>> = res
+        .iter()
+        .zip(curs)
+        .map(|(r, (cur, cluster))| Target {
+            prev: &r.prev_ids,
+            cur,
+            cluster,
+            prefixes: &r.prefixes,
+            suffixes: &r.suffixes,
         })
         .collect();
     // Possible targets of each back-reference, by kind, computed once. The kinds the
@@ -35,7 +68,7 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
         .iter()
         .map(|t| {
             let mut m = 0u64;
-            for id in &t.ids {
+            for id in t.ids() {
                 let i = match kinds.iter().position(|g| **g == id.gvk) {
                     Some(i) => i,
                     None => {
@@ -64,7 +97,7 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
                     .collect()
             }
             None => (0..targets.len())
-                .filter(|&i| targets[i].ids.iter().any(|id| id.gvk.selected_by(&b.gvk)))
+                .filter(|&i| targets[i].ids().any(|id| id.gvk.selected_by(&b.gvk)))
                 .collect(),
         })
         .collect();
@@ -72,9 +105,13 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
     // of a kind, computed once per kind.
     type Plan<'b> = Vec<(usize, Vec<&'b FieldSpec>)>;
     let mut plans: Vec<(Gvk, std::rc::Rc<Plan<'_>>)> = Vec::new();
-    for r in res.iter_mut() {
+    for (i, node) in nodes.iter_mut().enumerate() {
+        let (r, t) = (&res[i], &targets[i]);
         let plan = {
-            let gvk = r.gvk_ref();
+            let gvk = GvkRef::from_api_version(
+                node.str_at(&["apiVersion"]).unwrap_or(""),
+                node.str_at(&["kind"]).unwrap_or(""),
+            );
             match plans.iter().find(|(g, _)| gvk.is(g)) {
                 Some((_, p)) => p.clone(),
                 None => {
@@ -102,11 +139,11 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
         for (bi, specs) in plan.iter() {
             let (bi, b) = (*bi, &backrefs[*bi]);
             let referrer = referrer.get_or_insert_with(|| Referrer {
-                id: r.id(),
-                cluster: r.is_cluster_scoped(),
-                prefixes: r.prefixes.clone(),
-                suffixes: r.suffixes.clone(),
-                rb_namespaces: rolebinding_namespaces(r),
+                id: &t.cur,
+                cluster: t.cluster,
+                prefixes: &r.prefixes,
+                suffixes: &r.suffixes,
+                rb_namespaces: rolebinding_namespaces(node),
             });
             let cands: Vec<&Target> = by_backref[bi]
                 .iter()
@@ -115,7 +152,7 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
                 .collect();
             for &fs in specs {
                 let role_ref_kind = if fs.path == "roleRef/name" {
-                    r.node.str_at(&["roleRef", "kind"]).map(str::to_string)
+                    node.str_at(&["roleRef", "kind"]).map(str::to_string)
                 } else {
                     None
                 };
@@ -123,7 +160,7 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
                     continue;
                 }
                 let referrer = &*referrer;
-                visit(&mut r.node, fs.segments(), false, &mut |n| {
+                visit(node, fs.segments(), false, &mut |n| {
                     set(n, &cands, referrer, &b.gvk.kind)
                 })?;
             }
@@ -132,15 +169,15 @@ pub fn fix(res: &mut [Resource], backrefs: &[NameBackRef]) -> Result<()> {
     Ok(())
 }
 
-struct Referrer {
-    id: ResId,
+struct Referrer<'a> {
+    id: &'a ResId,
     cluster: bool,
-    prefixes: Vec<String>,
-    suffixes: Vec<String>,
+    prefixes: &'a [String],
+    suffixes: &'a [String],
     rb_namespaces: Vec<String>,
 }
 
-impl Referrer {
+impl Referrer<'_> {
     fn could_refer_to(&self, t: &Target) -> bool {
         self.cluster
             || t.cluster
@@ -149,12 +186,11 @@ impl Referrer {
     }
 }
 
-fn rolebinding_namespaces(r: &Resource) -> Vec<String> {
-    if r.kind() != "RoleBinding" {
+fn rolebinding_namespaces(node: &Node) -> Vec<String> {
+    if node.str_at(&["kind"]) != Some("RoleBinding") {
         return Vec::new();
     }
-    r.node
-        .at(&["subjects"])
+    node.at(&["subjects"])
         .and_then(Node::as_seq)
         .map(|s| {
             s.iter()
@@ -221,7 +257,7 @@ fn set_mapping(n: &mut Node, cands: &[&Target], referrer: &Referrer, kind: &str)
                 } else {
                     ns.as_str()
                 };
-                t.ids.iter().any(|id| id.effective_ns() == want)
+                t.ids().any(|id| id.effective_ns() == want)
             })
             .collect(),
         None => cands.to_vec(),
@@ -243,16 +279,20 @@ fn set_mapping(n: &mut Node, cands: &[&Target], referrer: &Referrer, kind: &str)
     Ok(())
 }
 
-fn select<'a>(old: &str, cands: &[&'a Target], referrer: &Referrer) -> Result<Option<&'a Target>> {
-    let named: Vec<&Target> = cands
+fn select<'a, 't>(
+    old: &str,
+    cands: &[&'a Target<'t>],
+    referrer: &Referrer<'_>,
+) -> Result<Option<&'a Target<'t>>> {
+    let named: Vec<&Target<'t>> = cands
         .iter()
         .copied()
-        .filter(|t| t.ids[..t.ids.len() - 1].iter().any(|id| id.name == old))
+        .filter(|t| t.prev.iter().any(|id| id.name == old))
         .collect();
     if named.len() == 1 {
         return Ok(Some(named[0]));
     }
-    let same_affixes: Vec<&Target> = named
+    let same_affixes: Vec<&Target<'t>> = named
         .iter()
         .copied()
         .filter(|t| t.prefixes == referrer.prefixes && t.suffixes == referrer.suffixes)
@@ -272,7 +312,7 @@ fn select<'a>(old: &str, cands: &[&'a Target], referrer: &Referrer) -> Result<Op
     multiple(&same_affixes)
 }
 
-fn multiple<'a>(c: &[&Target]) -> Result<Option<&'a Target>> {
+fn multiple<'a, 't>(c: &[&Target<'_>]) -> Result<Option<&'a Target<'t>>> {
     let ids: Vec<String> = c.iter().map(|t| t.cur.display()).collect();
     bail!("found multiple possible referrals: {}", ids.join(", "))
 }
