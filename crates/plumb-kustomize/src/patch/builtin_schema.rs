@@ -147,6 +147,17 @@ fn def(name: &str) -> Option<&'static Value> {
     }))
 }
 
+/// `v[key]` for an object: small objects (a property's few keys, most definitions'
+/// fields) are scanned, which beats hashing the key.
+fn member<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+    let m = v.as_object()?;
+    if m.len() <= 16 {
+        m.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        m.get(key)
+    }
+}
+
 /// A position in the built-in schema (as `plumb_schema::Node`).
 #[derive(Debug, Clone, Copy)]
 pub struct Node {
@@ -166,14 +177,14 @@ impl Node {
     }
 
     fn get(&self, key: &str) -> Option<&'static Value> {
-        self.prop.get(key)
+        member(self.prop, key)
     }
 
     fn resolved(&self) -> &'static Value {
         // A definition can itself be a $ref to another; follow a bounded chain.
         let mut prop = self.prop;
         for _ in 0..8 {
-            match prop.get("r").and_then(Value::as_str).and_then(def) {
+            match member(prop, "r").and_then(Value::as_str).and_then(def) {
                 Some(d) => prop = d,
                 None => break,
             }
@@ -183,13 +194,13 @@ impl Node {
 
     /// The named property of an object.
     pub fn field(&self, name: &str) -> Option<Node> {
-        let prop = self.resolved().get("p")?.get(name)?;
+        let prop = member(member(self.resolved(), "p")?, name)?;
         Some(Node { prop })
     }
 
     /// The element schema of a list.
     pub fn items(&self) -> Option<Node> {
-        let prop = self.get("i").or_else(|| self.resolved().get("i"))?;
+        let prop = self.get("i").or_else(|| member(self.resolved(), "i"))?;
         Some(Node { prop })
     }
 
