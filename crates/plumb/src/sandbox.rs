@@ -45,9 +45,28 @@ pub struct SandboxArgs {
     /// Service's `plumb.dev/traffic-rps` annotation overrides it; 0 turns traffic off)
     #[arg(long, default_value_t = 50.0, value_parser = non_negative_f64)]
     pub traffic_rps: f64,
+    /// Also push the traffic's metrics as OTLP/HTTP to this endpoint
+    /// (`http://collector:4318`; `/v1/metrics` is added to a bare host:port)
+    #[arg(long, value_parser = otlp_endpoint)]
+    pub otlp_endpoint: Option<String>,
+    /// How often the OTLP metrics are pushed (Go duration, real time)
+    #[arg(long, default_value = "10s", value_parser = |s: &str| plumb_model::duration::parse(s).map_err(|e| e.to_string()))]
+    pub otlp_interval: std::time::Duration,
     /// How long a Pod of an image without a profile takes to become ready (Go duration)
     #[arg(long, default_value = "1s", value_parser = |s: &str| plumb_model::duration::parse(s).map_err(|e| e.to_string()))]
     pub pod_ready_delay: std::time::Duration,
+}
+
+fn otlp_endpoint(s: &str) -> Result<String, String> {
+    let ok = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"))
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+    if ok {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not an http:// or https:// URL"))
+    }
 }
 
 fn non_negative_f64(s: &str) -> Result<f64, String> {
@@ -101,6 +120,12 @@ async fn serve(args: SandboxArgs) -> anyhow::Result<ExitCode> {
             profiles: std::sync::Arc::new(profiles),
             seed: args.seed,
             traffic_rps: args.traffic_rps,
+            otlp: args.otlp_endpoint.clone().map(|endpoint| {
+                plumb_sandbox::sim::otlp::OtlpOptions {
+                    endpoint,
+                    interval: args.otlp_interval,
+                }
+            }),
             ..Default::default()
         },
     };

@@ -308,6 +308,20 @@ fn the_simulator_runs_by_default_with_profiles_nodes_and_a_time_scale() {
 }
 
 #[test]
+fn a_bad_otlp_endpoint_is_refused_naming_the_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_plumb"))
+        .args(["sandbox", "--otlp-endpoint", "collector:4318"])
+        .output()
+        .expect("plumb runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--otlp-endpoint") && err.contains("not an http:// or https:// URL"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_bad_time_scale_is_refused_naming_the_flag() {
     let out = Command::new(env!("CARGO_BIN_EXE_plumb"))
         .args(["sandbox", "--time-scale", "0"])

@@ -150,6 +150,11 @@ impl Inner {
 }
 
 impl Series {
+    /// The series' labels.
+    pub fn key(&self) -> &SeriesKey {
+        &self.key
+    }
+
     fn new(k: &SeriesKey) -> Series {
         Series {
             key: k.clone(),

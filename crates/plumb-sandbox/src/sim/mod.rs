@@ -17,6 +17,7 @@ mod job;
 mod kubelet;
 pub(crate) mod metrics;
 mod namespaces;
+pub mod otlp;
 pub mod profiles;
 mod replicaset;
 mod scale;
@@ -99,6 +100,8 @@ pub struct SimOptions {
     /// Synthetic requests per simulated second to each Service with ready endpoints
     /// (a Service's `plumb.dev/traffic-rps` annotation overrides it; 0 turns it off).
     pub traffic_rps: f64,
+    /// Also push the traffic's metrics over OTLP/HTTP.
+    pub otlp: Option<otlp::OtlpOptions>,
 }
 
 impl Default for SimOptions {
@@ -112,6 +115,7 @@ impl Default for SimOptions {
             seed: 1,
             events: true,
             traffic_rps: 50.0,
+            otlp: None,
         }
     }
 }
@@ -159,10 +163,31 @@ struct Sim {
 /// Starts the simulator on `state`; it runs until the task is aborted.
 pub fn spawn(state: Arc<AppState>, opts: SimOptions) -> JoinHandle<()> {
     let traffic = traffic::start(&state, &opts);
+    let otlp = opts
+        .otlp
+        .as_ref()
+        .and_then(|o| match otlp::start(&state, o) {
+            Ok(task) => Some(AbortOnDrop(task)),
+            Err(e) => {
+                tracing::error!(error = %e, "OTLP push is off");
+                None
+            }
+        });
     tokio::spawn(async move {
-        let _traffic = traffic; // stops with the simulator
+        // Both stop with the simulator.
+        let _traffic = traffic;
+        let _otlp = otlp;
         run(state, opts).await
     })
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 async fn run(state: Arc<AppState>, opts: SimOptions) {
