@@ -71,6 +71,8 @@ struct Inner {
     objects: BTreeMap<Key, Arc<Value>>,
     /// The objects naming each owner uid in `metadata.ownerReferences`.
     owned: std::collections::HashMap<String, std::collections::BTreeSet<Key>>,
+    /// The objects without a controller owner (what controllers may adopt).
+    controllerless: std::collections::BTreeSet<Key>,
     history: VecDeque<Arc<Event>>,
     /// The oldest resourceVersion a watch may resume from.
     oldest: u64,
@@ -101,6 +103,13 @@ pub struct Committed {
     pub kind: EventKind,
 }
 
+/// Whether an object names a controller in its ownerReferences.
+fn has_controller(obj: &Value) -> bool {
+    obj["metadata"]["ownerReferences"]
+        .as_array()
+        .is_some_and(|refs| refs.iter().any(|r| r["controller"] == true))
+}
+
 /// The owner uids an object names.
 fn owner_uids(obj: &Value) -> impl Iterator<Item = &str> {
     obj["metadata"]["ownerReferences"]
@@ -122,6 +131,9 @@ impl Inner {
                 .or_default()
                 .insert(key.clone());
         }
+        if !has_controller(&obj) {
+            self.controllerless.insert(key.clone());
+        }
         self.objects.insert(key, obj);
     }
 
@@ -133,6 +145,7 @@ impl Inner {
     }
 
     fn unindex(&mut self, key: &Key, old: &Value) {
+        self.controllerless.remove(key);
         for uid in owner_uids(old) {
             if let Some(keys) = self.owned.get_mut(uid) {
                 keys.remove(key);
@@ -161,6 +174,7 @@ impl Store {
             rv: 1,
             objects: BTreeMap::new(),
             owned: Default::default(),
+            controllerless: Default::default(),
             history: VecDeque::new(),
             oldest: 1,
             log: None,
@@ -225,6 +239,18 @@ impl Store {
         let inner = self.lock();
         range(&inner.objects, resource, None)
             .map(|(k, _)| k.clone())
+            .collect()
+    }
+
+    /// The objects of a resource in a namespace that have no controller owner.
+    pub fn without_controller(&self, resource: &str, namespace: &str) -> Vec<Arc<Value>> {
+        let inner = self.lock();
+        let from = (resource.to_string(), namespace.to_string(), String::new());
+        inner
+            .controllerless
+            .range(from..)
+            .take_while(|(r, n, _)| r == resource && n == namespace)
+            .filter_map(|k| inner.objects.get(k).cloned())
             .collect()
     }
 

@@ -467,8 +467,11 @@ impl Sim {
             return Ok(());
         }
         let ns = owner["metadata"]["namespace"].as_str().unwrap_or("");
-        let (all, _) = self.state.store.list(res, Some(ns));
         let owner_uid = &owner["metadata"]["uid"];
+        // Candidates: objects without a controller (to adopt) and our own (to release),
+        // both from the store's indexes rather than a scan of the namespace.
+        let mut all = self.state.store.without_controller(res, ns);
+        all.extend(self.owned_by(res, ns, owner_uid.as_str().unwrap_or("")));
         for o in all {
             let ours = controller_ref(&o).map(|r| &r["uid"] == owner_uid);
             let matching = selector.matches_object(&o);
