@@ -576,3 +576,36 @@ fn controllers_scheduler_and_kubelets_record_events_kubectl_describe_shows() {
         "{d}"
     );
 }
+
+#[test]
+fn a_burst_of_pods_all_get_ready_while_periodic_passes_run() {
+    // Frequent periodic passes: pod events that arrive with a tick must not be dropped.
+    let ready = Duration::from_millis(100);
+    let c = Cluster::start_opts(Options {
+        simulate: true,
+        sim: SimOptions {
+            pod_ready_delay: ready,
+            resync: Duration::from_millis(20),
+            profiles: Arc::new(Profiles::empty(ready)),
+            traffic_rps: 0.0,
+            ..SimOptions::default()
+        },
+        ..Options::default()
+    });
+    let pods: Vec<String> = (0..400)
+        .map(|i| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: p{i}, labels: {{burst: \"yes\"}}}}\nspec:\n  containers: [{{name: app, image: nginx}}]\n"
+            )
+        })
+        .collect();
+    c.ok(&["apply", "-f", "-"], Some(&pods.join("---\n")));
+    eventually(90, "all 400 pods Running and ready", || {
+        let out = c.kubectl(&["get", "pods", "-l", "burst=yes", "--no-headers"]);
+        let running = out
+            .lines()
+            .filter(|l| l.contains(" 1/1 ") && l.contains("Running"))
+            .count();
+        (running == 400, format!("{running} running\n{out}"))
+    });
+}

@@ -223,7 +223,7 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
         }
     };
     // Everything that exists before the first event, by every controller.
-    sim.reconcile_all(true);
+    sim.reconcile_all(true, BTreeSet::new());
     loop {
         let mut dirty = BTreeSet::new();
         let mut everything = false;
@@ -249,7 +249,8 @@ async fn run(state: Arc<AppState>, opts: SimOptions) {
             dirty.insert(key);
         }
         if everything || lagged {
-            sim.reconcile_all(lagged);
+            // The periodic pass leaves out event-driven objects: keep what just changed.
+            sim.reconcile_all(lagged, dirty);
         } else {
             sim.reconcile(dirty);
         }
@@ -320,9 +321,10 @@ impl Sim {
         }
     }
 
-    /// Reconciles every object of the time-driven controllers (pods get ready, deadlines
-    /// pass), or of all controllers after missed events (`lagged`).
-    fn reconcile_all(&self, lagged: bool) {
+    /// Reconciles `keys` (what changed meanwhile) and every object of the time-driven
+    /// controllers (pods get ready, deadlines pass), or of all controllers after missed
+    /// events (`lagged`).
+    fn reconcile_all(&self, lagged: bool, mut keys: BTreeSet<Key>) {
         if let Err(e) = self.state.profiles.reload_if_changed() {
             tracing::warn!(error = %e, "the profile file is not reloaded; the previous profiles stay");
         }
@@ -336,7 +338,6 @@ impl Sim {
         if let Err(e) = self.sweep_events() {
             tracing::debug!(error = %e, "expired events not removed");
         }
-        let mut keys: BTreeSet<Key> = BTreeSet::new();
         for (res, _) in CONTROLLERS {
             // Endpoints and namespace defaults only change with events; Pods with events
             // and their own timers (readiness, crashes, restarts, shutdown).
