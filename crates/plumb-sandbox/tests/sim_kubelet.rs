@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::Cluster;
+use common::{Cluster, eventually, json};
 use plumb_sandbox::Options;
 use plumb_sandbox::api::faults::{FaultRule, Faults};
 use plumb_sandbox::sim::SimOptions;
@@ -63,24 +63,6 @@ fn cluster(scale: f64, nodes: usize) -> Cluster {
         },
         ..Options::default()
     })
-}
-
-fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> (bool, String)) {
-    let end = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let (ok, seen) = f();
-        if ok {
-            return;
-        }
-        assert!(Instant::now() < end, "{what}; last seen:\n{seen}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
-
-fn json(c: &Cluster, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["-o", "json"]);
-    serde_json::from_str(&c.kubectl(&all)).expect("kubectl prints JSON")
 }
 
 fn condition<'a>(obj: &'a Value, kind: &str) -> &'a Value {

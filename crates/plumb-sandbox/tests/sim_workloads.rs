@@ -4,9 +4,9 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::Cluster;
+use common::{Cluster, eventually, json};
 use plumb_sandbox::Options;
 use plumb_sandbox::sim::SimOptions;
 use plumb_sandbox::sim::profiles::Profiles;
@@ -35,25 +35,6 @@ fn cluster(nodes: usize, scale: f64) -> Cluster {
         },
         ..Options::default()
     })
-}
-
-/// Polls `f` until it returns true, failing after `secs` seconds with `what`.
-fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> (bool, String)) {
-    let end = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let (ok, seen) = f();
-        if ok {
-            return;
-        }
-        assert!(Instant::now() < end, "{what}; last seen:\n{seen}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
-fn json(c: &Cluster, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["-o", "json"]);
-    serde_json::from_str(&c.kubectl(&all)).expect("kubectl prints JSON")
 }
 
 /// The columns of `kubectl get <what> --no-headers`.

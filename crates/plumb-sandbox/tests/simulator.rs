@@ -3,10 +3,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
-use common::Cluster;
-use serde_json::Value;
+use common::{Cluster, eventually, json};
 
 const DEPLOYMENT: &str = "apiVersion: apps/v1
 kind: Deployment
@@ -24,19 +21,6 @@ spec:
       - name: app
         image: nginx:1.25
 ";
-
-/// Polls `f` until it returns true, failing after `secs` seconds with `what`.
-fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> (bool, String)) {
-    let end = Instant::now() + Duration::from_secs(secs);
-    loop {
-        let (ok, seen) = f();
-        if ok {
-            return;
-        }
-        assert!(Instant::now() < end, "{what}; last seen:\n{seen}");
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
 
 /// Waits until `kubectl get deployment my-app` shows `ready` and up-to-date/available `n`.
 fn wait_ready(c: &Cluster, n: usize) {
@@ -58,12 +42,6 @@ fn wait_columns(c: &Cluster, ready: &str, updated: usize, available: usize) {
             out,
         )
     });
-}
-
-fn json(c: &Cluster, args: &[&str]) -> Value {
-    let mut all = args.to_vec();
-    all.extend(["-o", "json"]);
-    serde_json::from_str(&c.kubectl(&all)).expect("kubectl prints JSON")
 }
 
 #[test]

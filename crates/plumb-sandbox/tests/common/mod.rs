@@ -166,3 +166,27 @@ fn is_age(w: &str) -> bool {
         && w.chars()
             .all(|c| c.is_ascii_digit() || matches!(c, 's' | 'm' | 'h' | 'd' | 'y'))
 }
+
+/// Polls `f` until it returns true, failing after `secs` seconds with `what` and the last
+/// thing `f` saw.
+pub fn eventually(secs: u64, what: &str, mut f: impl FnMut() -> (bool, String)) {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        let (ok, seen) = f();
+        if ok {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < end,
+            "{what}; last seen:\n{seen}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// `kubectl <args> -o json`, parsed.
+pub fn json(c: &Cluster, args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["-o", "json"]);
+    serde_json::from_str(&c.kubectl(&all)).expect("kubectl prints JSON")
+}
