@@ -212,10 +212,30 @@ fn the_simulator_runs_by_default_with_profiles_nodes_and_a_time_scale() {
     let dir = tempfile::tempdir().expect("a temp dir");
     let profiles = dir.path().join("profiles.yaml");
     std::fs::write(&profiles, "profiles:\n  \"myapp:v9\": {crashLoop: true}\n").unwrap();
+    // An OTLP endpoint that records the first request line and content type it gets.
+    let otlp = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let otlp_url = format!("http://{}", otlp.local_addr().expect("address"));
+    let (seen_tx, seen_rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for conn in otlp.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+                head.push(byte[0]);
+            }
+            let _ = conn.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = seen_tx.send(String::from_utf8_lossy(&head).to_lowercase());
+        }
+    });
     let (mut child, url) = start_with(
         dir.path(),
         None,
         &[
+            "--otlp-endpoint",
+            &otlp_url,
+            "--otlp-interval",
+            "200ms",
             "--profiles",
             profiles.to_str().unwrap(),
             "--time-scale",
@@ -275,6 +295,15 @@ fn the_simulator_runs_by_default_with_profiles_nodes_and_a_time_scale() {
         );
         std::thread::sleep(Duration::from_millis(300));
     }
+    // ... and is pushed over OTLP/HTTP.
+    let head = seen_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("an OTLP export request");
+    assert!(
+        head.starts_with("post /v1/metrics http/1.1")
+            && head.contains("content-type: application/x-protobuf"),
+        "{head}"
+    );
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
         let pods = kubectl(

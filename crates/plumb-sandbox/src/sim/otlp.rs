@@ -56,6 +56,9 @@ pub fn metrics_url(endpoint: &str) -> String {
 /// Starts pushing; fails when the exporter cannot be built (a bad URL).
 pub fn start(state: &Arc<AppState>, opts: &OtlpOptions) -> Result<JoinHandle<()>, String> {
     let url = metrics_url(&opts.endpoint);
+    // reqwest built with rustls (another crate of the process may ask for it) refuses
+    // to build a client without a process-wide provider; one installed already stays.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let exporter = MetricExporter::builder()
         .with_http()
         .with_protocol(Protocol::HttpBinary)
